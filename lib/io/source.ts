@@ -1,0 +1,216 @@
+/**
+ * Byte sources: everything a reader accepts, turned into one
+ * `ReadableStream<Uint8Array>`, with gzip undone when the magic bytes say so.
+ *
+ * @module
+ */
+import { SizeLimitError, TruncatedInputError } from "./errors.ts";
+
+/** Anything a reader accepts as input. Strings are UTF-8 encoded text, not paths. */
+export type ByteSource =
+  | ReadableStream<Uint8Array>
+  | Uint8Array
+  | ArrayBuffer
+  | string
+  | Response
+  | Blob
+  | AsyncIterable<Uint8Array>
+  | Iterable<Uint8Array>;
+
+/** Options common to every byte source. */
+export interface ByteSourceOptions {
+  /** Stops reading; the reader rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * Largest decompressed size accepted, in bytes. Guards against gzip bombs.
+   * @default Infinity
+   */
+  maxBytes?: number;
+  /**
+   * Undo gzip when the stream starts with `1f 8b`.
+   * @default true
+   */
+  gunzip?: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Turns any {@linkcode ByteSource} into a byte stream.
+ *
+ * @example From a string
+ * ```ts
+ * import { toByteStream, readAllBytes } from "./source.ts";
+ * const bytes = await readAllBytes(toByteStream("abc"));
+ * if (bytes.length !== 3) throw new Error("expected 3 bytes");
+ * ```
+ */
+export function toByteStream(source: ByteSource): ReadableStream<Uint8Array> {
+  if (source instanceof ReadableStream) return source;
+  if (typeof source === "string") return singleChunk(encoder.encode(source));
+  if (source instanceof Uint8Array) return singleChunk(source);
+  if (source instanceof ArrayBuffer) return singleChunk(new Uint8Array(source));
+  if (typeof Response !== "undefined" && source instanceof Response) {
+    return source.body ?? singleChunk(new Uint8Array(0));
+  }
+  if (typeof Blob !== "undefined" && source instanceof Blob) {
+    return source.stream() as ReadableStream<Uint8Array>;
+  }
+  if (Symbol.asyncIterator in (source as object) || Symbol.iterator in (source as object)) {
+    return ReadableStream.from(source as AsyncIterable<Uint8Array>);
+  }
+  throw new TypeError(`Cannot read bytes from ${Object.prototype.toString.call(source)}`);
+}
+
+function singleChunk(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      if (bytes.length) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+/** True when `bytes` starts with the gzip magic number `1f 8b`. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * Peeks at the first bytes of a stream without consuming them.
+ * Returns the peeked prefix (at least `n` bytes unless the stream is shorter)
+ * and a stream that yields every byte, the prefix included.
+ */
+export async function peekBytes(
+  stream: ReadableStream<Uint8Array>,
+  n: number,
+): Promise<{ head: Uint8Array; stream: ReadableStream<Uint8Array> }> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let have = 0;
+  let done = false;
+  while (have < n) {
+    const r = await reader.read();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    if (r.value.length === 0) continue;
+    chunks.push(r.value);
+    have += r.value.length;
+  }
+  const head = concatBytes(chunks, have);
+  const rest = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (head.length) controller.enqueue(head);
+      if (done) controller.close();
+    },
+    async pull(controller) {
+      const r = await reader.read();
+      if (r.done) controller.close();
+      else controller.enqueue(r.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+  return { head, stream: rest };
+}
+
+/** Concatenates chunks into one array (`total` may be given when known). */
+export function concatBytes(chunks: Uint8Array[], total?: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const size = total ?? chunks.reduce((s, c) => s + c.length, 0);
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * Opens a byte source for reading: undoes gzip when the first bytes are
+ * `1f 8b` (servers often send gzip without `Content-Encoding`), enforces
+ * `maxBytes` on the decompressed size, and honours `signal`.
+ * A truncated gzip stream rejects with {@linkcode TruncatedInputError}.
+ *
+ * @example Gzip is undone transparently
+ * ```ts
+ * import { openByteStream, readAllBytes } from "./source.ts";
+ * const gz = new Response(
+ *   new Blob(["hello"]).stream().pipeThrough(new CompressionStream("gzip")),
+ * );
+ * const text = new TextDecoder().decode(await readAllBytes(await openByteStream(gz)));
+ * if (text !== "hello") throw new Error(text);
+ * ```
+ */
+export async function openByteStream(
+  source: ByteSource,
+  options: ByteSourceOptions = {},
+): Promise<ReadableStream<Uint8Array>> {
+  let stream = toByteStream(source);
+  const { signal, maxBytes = Infinity, gunzip = true } = options;
+  signal?.throwIfAborted();
+  if (gunzip) {
+    const peeked = await peekBytes(stream, 2);
+    stream = peeked.stream;
+    if (isGzip(peeked.head)) {
+      // Truncated gzip surfaces as a TypeError from the stream; readers map it
+      // with describeStreamError() so the caller gets a TruncatedInputError.
+      stream = stream.pipeThrough(
+        new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+      );
+    }
+  }
+  if (maxBytes !== Infinity || signal) stream = stream.pipeThrough(guard(maxBytes, signal));
+  return stream;
+}
+
+function guard(maxBytes: number, signal: AbortSignal | undefined): TransformStream<Uint8Array, Uint8Array> {
+  let total = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      signal?.throwIfAborted();
+      total += chunk.length;
+      if (total > maxBytes) {
+        throw new SizeLimitError(
+          `Input exceeds the limit of ${maxBytes} bytes after decompression; raise "maxBytes" if this is expected`,
+          { limit: maxBytes },
+        );
+      }
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+/**
+ * Maps the errors that web streams raise for bad gzip data to a
+ * {@linkcode TruncatedInputError}; other errors pass through unchanged.
+ */
+export function describeStreamError(error: unknown, format: string, offset?: number): unknown {
+  if (error instanceof TypeError && /gzip|deflate|compress|corrupt|unexpected end|invalid/i.test(error.message)) {
+    return new TruncatedInputError(`Corrupt or truncated gzip data: ${error.message}`, {
+      format,
+      ...(offset !== undefined ? { offset } : {}),
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** Reads a whole stream into one array (for small documents; readers stream). */
+export async function readAllBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const c of stream) {
+      chunks.push(c);
+      total += c.length;
+    }
+  } catch (e) {
+    throw describeStreamError(e, "bytes", total);
+  }
+  return concatBytes(chunks, total);
+}
