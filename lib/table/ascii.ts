@@ -1,0 +1,433 @@
+/**
+ * Number and boolean parsing straight from bytes, for text formats (VOTable
+ * TABLEDATA, CSV, ECSV, JSON). No string is made on the fast paths, and the
+ * results are exact: integers beyond 2^53 are read into two 32-bit words,
+ * never through a JS number, and floats round exactly as `Number()` does.
+ *
+ * Conventions: every function takes `(bytes, start, end)` (end exclusive),
+ * skips ASCII whitespace around the value, and reports invalid text without
+ * throwing (`NaN`, `false` or {@linkcode BOOL_INVALID}) so that the caller can
+ * raise an error that says where the value was.
+ *
+ * @module
+ */
+
+const latin1 = new TextDecoder("latin1");
+
+/** Powers of ten exactly representable as doubles (10^0 .. 10^22). */
+const POW10 = [
+  1e0,
+  1e1,
+  1e2,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22,
+];
+
+const TWO32 = 4294967296;
+
+/** True for space, tab, CR and LF. */
+export function isAsciiSpace(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+}
+
+/**
+ * Parses a decimal (or `0x` hexadecimal) integer. Returns `NaN` when the text
+ * is not an integer or when its magnitude exceeds 2^53 (use
+ * {@linkcode parseInt64Ascii} for 64-bit values).
+ *
+ * @param bytes The buffer holding the text.
+ * @param start Index of the first byte.
+ * @param end Index after the last byte.
+ * @returns The integer, or `NaN` for empty, invalid or too large text.
+ *
+ * @example
+ * ```ts
+ * import { parseIntAscii } from "./ascii.ts";
+ * const b = new TextEncoder().encode(" -42 ,0x1F");
+ * if (parseIntAscii(b, 0, 5) !== -42) throw new Error("decimal");
+ * if (parseIntAscii(b, 6, 10) !== 31) throw new Error("hex");
+ * if (!Number.isNaN(parseIntAscii(b, 0, 6))) throw new Error("comma is not a digit");
+ * ```
+ */
+export function parseIntAscii(bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && isAsciiSpace(bytes[start])) start++;
+  while (end > start && isAsciiSpace(bytes[end - 1])) end--;
+  if (start === end) return NaN;
+  let neg = false;
+  let c = bytes[start];
+  if (c === 0x2d || c === 0x2b) {
+    neg = c === 0x2d;
+    if (++start === end) return NaN;
+  }
+  let v = 0;
+  if (
+    end - start > 2 && bytes[start] === 0x30 && (bytes[start + 1] | 0x20) === 0x78
+  ) {
+    start += 2;
+    if (end - start > 13) return NaN;
+    for (let i = start; i < end; i++) {
+      c = bytes[i];
+      let d: number;
+      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+      else if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) d = (c | 0x20) - 0x57;
+      else return NaN;
+      v = v * 16 + d;
+    }
+  } else {
+    if (end - start > 16) return NaN;
+    for (let i = start; i < end; i++) {
+      c = bytes[i] - 0x30;
+      if (c < 0 || c > 9) return NaN;
+      v = v * 10 + c;
+    }
+  }
+  if (v > Number.MAX_SAFE_INTEGER) return NaN;
+  return neg ? -v : v;
+}
+
+/**
+ * Parses a 64-bit integer exactly, without BigInt or a JS-number detour, into
+ * two 32-bit words: `out[0]` the low word, `out[1]` the high word (two's
+ * complement, as in a little-endian `BigInt64Array`). Accepts decimal and
+ * `0x` hexadecimal text with an optional sign; hexadecimal text is read as a
+ * 64-bit pattern (`0xFFFFFFFFFFFFFFFF` is -1 when signed).
+ *
+ * @param bytes The buffer holding the text.
+ * @param start Index of the first byte.
+ * @param end Index after the last byte.
+ * @param out Receives the low and high words at indices 0 and 1.
+ * @param unsigned Range check for `[0, 2^64)` instead of `[-2^63, 2^63)`.
+ * @returns `false` (leaving `out` unspecified) for empty, invalid or out-of-range text.
+ *
+ * @example Words land where a BigInt64Array view expects them
+ * ```ts
+ * import { parseInt64Ascii } from "./ascii.ts";
+ * const words = new Int32Array(2);
+ * const b = new TextEncoder().encode("-9223372036854775808");
+ * if (!parseInt64Ascii(b, 0, b.length, words)) throw new Error("valid");
+ * const v = new BigInt64Array(words.buffer)[0];
+ * if (v !== -9223372036854775808n) throw new Error(String(v));
+ * ```
+ */
+export function parseInt64Ascii(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Int32Array,
+  unsigned = false,
+): boolean {
+  while (start < end && isAsciiSpace(bytes[start])) start++;
+  while (end > start && isAsciiSpace(bytes[end - 1])) end--;
+  if (start === end) return false;
+  let neg = false;
+  let c = bytes[start];
+  if (c === 0x2d || c === 0x2b) {
+    neg = c === 0x2d;
+    if (++start === end) return false;
+  }
+  let hi = 0;
+  let lo = 0;
+  let hex = false;
+  if (end - start > 2 && bytes[start] === 0x30 && (bytes[start + 1] | 0x20) === 0x78) {
+    hex = true;
+    start += 2;
+    while (start < end - 1 && bytes[start] === 0x30) start++;
+    if (end - start > 16) return false;
+    for (let i = start; i < end; i++) {
+      c = bytes[i];
+      let d: number;
+      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+      else if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) d = (c | 0x20) - 0x57;
+      else return false;
+      hi = hi * 16 + Math.floor(lo / 0x10000000);
+      lo = (lo % 0x10000000) * 16 + d;
+    }
+  } else {
+    const n = end - start;
+    if (n <= 15) {
+      // Fast path: fits a double exactly.
+      let v = 0;
+      for (let i = start; i < end; i++) {
+        c = bytes[i] - 0x30;
+        if (c < 0 || c > 9) return false;
+        v = v * 10 + c;
+      }
+      hi = Math.floor(v / TWO32);
+      lo = v - hi * TWO32;
+    } else {
+      while (start < end - 1 && bytes[start] === 0x30) start++;
+      if (end - start > 20) return false;
+      for (let i = start; i < end; i++) {
+        c = bytes[i] - 0x30;
+        if (c < 0 || c > 9) return false;
+        const l = lo * 10 + c; // < 2^36: exact
+        const carry = Math.floor(l / TWO32);
+        lo = l - carry * TWO32;
+        hi = hi * 10 + carry;
+        if (hi >= TWO32) return false;
+      }
+    }
+  }
+  // (hi, lo) is the magnitude, both in [0, 2^32).
+  if (unsigned) {
+    if (neg && (hi !== 0 || lo !== 0)) return false;
+  } else if (neg) {
+    if (hi > 0x80000000 || (hi === 0x80000000 && lo !== 0)) return false;
+    // Two's complement negation.
+    if (lo === 0) {
+      hi = (TWO32 - hi) % TWO32;
+    } else {
+      lo = TWO32 - lo;
+      hi = TWO32 - 1 - hi;
+    }
+  } else if (hi >= 0x80000000 && !hex) {
+    // Hexadecimal text is a bit pattern: 0xFFFFFFFFFFFFFFFF is -1 for a signed long.
+    return false;
+  }
+  out[0] = lo | 0;
+  out[1] = hi | 0;
+  return true;
+}
+
+const scratchWords = new Int32Array(2);
+const scratchSigned = new BigInt64Array(scratchWords.buffer);
+const scratchUnsigned = new BigUint64Array(scratchWords.buffer);
+
+/**
+ * Parses a 64-bit integer exactly into a `bigint` (a convenience over
+ * {@linkcode parseInt64Ascii}; builders take the words directly).
+ *
+ * @param bytes The buffer holding the text.
+ * @param start Index of the first byte.
+ * @param end Index after the last byte.
+ * @param unsigned Read as unsigned 64-bit.
+ * @returns The value, or `undefined` for empty, invalid or out-of-range text.
+ *
+ * @example
+ * ```ts
+ * import { parseBigIntAscii } from "./ascii.ts";
+ * const b = new TextEncoder().encode("5929246508730155392");
+ * if (parseBigIntAscii(b, 0, b.length) !== 5929246508730155392n) throw new Error("inexact");
+ * if (parseBigIntAscii(b, 0, 0) !== undefined) throw new Error("empty is not a number");
+ * ```
+ */
+export function parseBigIntAscii(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  unsigned = false,
+): bigint | undefined {
+  if (!parseInt64Ascii(bytes, start, end, scratchWords, unsigned)) return undefined;
+  return unsigned ? scratchUnsigned[0] : scratchSigned[0];
+}
+
+/**
+ * Parses a floating-point number with the exact result `Number()` gives for
+ * the same text: a fast path (at most 15 significant digits and a power of ten
+ * within ±22, where one IEEE operation rounds correctly) and a string fallback
+ * for the rest. Understands `NaN`, `Inf`, `Infinity` (any case, signed).
+ *
+ * Returns `NaN` for invalid text too; when the result is `NaN` and that
+ * matters, tell the two apart with {@linkcode isNanAscii}.
+ *
+ * @param bytes The buffer holding the text.
+ * @param start Index of the first byte.
+ * @param end Index after the last byte.
+ * @returns The value, `NaN` for NaN text or for invalid or empty text.
+ *
+ * @example
+ * ```ts
+ * import { isNanAscii, parseFloatAscii } from "./ascii.ts";
+ * const t = (s: string) => new TextEncoder().encode(s);
+ * const x = t("0.1"), big = t("1.7976931348623157e308"), bad = t("1.2.3");
+ * if (parseFloatAscii(x, 0, x.length) !== 0.1) throw new Error("0.1");
+ * if (parseFloatAscii(big, 0, big.length) !== Number.MAX_VALUE) throw new Error("max");
+ * if (!Number.isNaN(parseFloatAscii(bad, 0, bad.length))) throw new Error("invalid");
+ * if (isNanAscii(bad, 0, bad.length)) throw new Error("invalid is not NaN text");
+ * ```
+ */
+export function parseFloatAscii(bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && isAsciiSpace(bytes[start])) start++;
+  while (end > start && isAsciiSpace(bytes[end - 1])) end--;
+  if (start === end) return NaN;
+  const s0 = start;
+  let neg = false;
+  let c = bytes[start];
+  if (c === 0x2d || c === 0x2b) {
+    neg = c === 0x2d;
+    if (++start === end) return NaN;
+  }
+  let mant = 0;
+  let digits = 0; // significant digits accumulated into mant
+  let dropped = 0; // nonzero digits that did not fit (decide fallback)
+  let exp10 = 0;
+  let any = false;
+  let i = start;
+  // integer part
+  for (; i < end; i++) {
+    c = bytes[i] - 0x30;
+    if (c < 0 || c > 9) break;
+    any = true;
+    if (digits < 19) {
+      if (mant !== 0 || c !== 0) {
+        mant = mant * 10 + c;
+        digits++;
+      }
+    } else {
+      exp10++;
+      dropped++;
+    }
+  }
+  if (i < end && bytes[i] === 0x2e) {
+    i++;
+    for (; i < end; i++) {
+      c = bytes[i] - 0x30;
+      if (c < 0 || c > 9) break;
+      any = true;
+      if (digits < 19) {
+        if (mant !== 0 || c !== 0) {
+          mant = mant * 10 + c;
+          digits++;
+        }
+        exp10--;
+      } else {
+        dropped++;
+      }
+    }
+  }
+  if (!any) return special(bytes, start, end, neg);
+  if (i < end) {
+    c = bytes[i];
+    if (c !== 0x65 && c !== 0x45) return NaN;
+    i++;
+    let eneg = false;
+    if (i < end && (bytes[i] === 0x2d || bytes[i] === 0x2b)) {
+      eneg = bytes[i] === 0x2d;
+      i++;
+    }
+    if (i === end) return NaN;
+    let e = 0;
+    for (; i < end; i++) {
+      c = bytes[i] - 0x30;
+      if (c < 0 || c > 9) return NaN;
+      if (e < 100000) e = e * 10 + c;
+    }
+    exp10 += eneg ? -e : e;
+  }
+  if (digits <= 15 && dropped === 0) {
+    if (mant === 0) return neg ? -0 : 0;
+    if (exp10 === 0) return neg ? -mant : mant;
+    if (exp10 > 0 && exp10 <= 22) {
+      const v = mant * POW10[exp10];
+      return neg ? -v : v;
+    }
+    if (exp10 < 0 && exp10 >= -22) {
+      const v = mant / POW10[-exp10];
+      return neg ? -v : v;
+    }
+  }
+  // Exact fallback: the engine's own correctly rounded conversion.
+  return Number(latin1.decode(bytes.subarray(s0, end)));
+}
+
+function special(bytes: Uint8Array, start: number, end: number, neg: boolean): number {
+  const n = end - start;
+  const l0 = bytes[start] | 0x20;
+  if (
+    n === 3 && l0 === 0x6e && (bytes[start + 1] | 0x20) === 0x61 &&
+    (bytes[start + 2] | 0x20) === 0x6e
+  ) {
+    return NaN;
+  }
+  if (l0 === 0x69 && (n === 3 || n === 8)) {
+    const word = latin1.decode(bytes.subarray(start, end)).toLowerCase();
+    if (word === "inf" || word === "infinity") return neg ? -Infinity : Infinity;
+  }
+  return NaN;
+}
+
+/**
+ * True when the text is a NaN literal (`NaN`, `nan`, `+NaN`, `-nan`, with
+ * optional surrounding whitespace), telling NaN apart from invalid text after
+ * {@linkcode parseFloatAscii} returned `NaN`.
+ *
+ * @example
+ * ```ts
+ * import { isNanAscii } from "./ascii.ts";
+ * const b = new TextEncoder().encode(" NaN ");
+ * if (!isNanAscii(b, 0, b.length)) throw new Error("NaN");
+ * ```
+ */
+export function isNanAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  while (start < end && isAsciiSpace(bytes[start])) start++;
+  while (end > start && isAsciiSpace(bytes[end - 1])) end--;
+  if (start < end && (bytes[start] === 0x2d || bytes[start] === 0x2b)) start++;
+  return end - start === 3 && (bytes[start] | 0x20) === 0x6e &&
+    (bytes[start + 1] | 0x20) === 0x61 && (bytes[start + 2] | 0x20) === 0x6e;
+}
+
+/** {@linkcode parseBoolAscii} result: the text is true. */
+export const BOOL_TRUE = 1;
+/** {@linkcode parseBoolAscii} result: the text is false. */
+export const BOOL_FALSE = 0;
+/** {@linkcode parseBoolAscii} result: the text means null (empty or `?`). */
+export const BOOL_NULL = -1;
+/** {@linkcode parseBoolAscii} result: the text is not a boolean. */
+export const BOOL_INVALID = -2;
+
+/**
+ * Parses a boolean as VOTable and CSV writers spell it: `true`/`false`,
+ * `T`/`F`, `t`/`f`, `1`/`0` (any case), and `?` or empty text for null.
+ *
+ * @returns {@linkcode BOOL_TRUE}, {@linkcode BOOL_FALSE}, {@linkcode BOOL_NULL}
+ *   or {@linkcode BOOL_INVALID}.
+ *
+ * @example
+ * ```ts
+ * import { BOOL_NULL, BOOL_TRUE, parseBoolAscii } from "./ascii.ts";
+ * const b = new TextEncoder().encode("True,?");
+ * if (parseBoolAscii(b, 0, 4) !== BOOL_TRUE) throw new Error("true");
+ * if (parseBoolAscii(b, 5, 6) !== BOOL_NULL) throw new Error("null");
+ * ```
+ */
+export function parseBoolAscii(bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && isAsciiSpace(bytes[start])) start++;
+  while (end > start && isAsciiSpace(bytes[end - 1])) end--;
+  const n = end - start;
+  if (n === 0) return BOOL_NULL;
+  const c = bytes[start] | 0x20;
+  if (n === 1) {
+    if (c === 0x74 || c === 0x31) return BOOL_TRUE; // t, 1
+    if (c === 0x66 || c === 0x30) return BOOL_FALSE; // f, 0
+    if (bytes[start] === 0x3f) return BOOL_NULL; // ?
+    return BOOL_INVALID;
+  }
+  if (
+    n === 4 && c === 0x74 && (bytes[start + 1] | 0x20) === 0x72 &&
+    (bytes[start + 2] | 0x20) === 0x75 && (bytes[start + 3] | 0x20) === 0x65
+  ) return BOOL_TRUE;
+  if (
+    n === 5 && c === 0x66 && (bytes[start + 1] | 0x20) === 0x61 &&
+    (bytes[start + 2] | 0x20) === 0x6c && (bytes[start + 3] | 0x20) === 0x73 &&
+    (bytes[start + 4] | 0x20) === 0x65
+  ) return BOOL_FALSE;
+  return BOOL_INVALID;
+}

@@ -1,0 +1,162 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  BOOL_FALSE,
+  BOOL_INVALID,
+  BOOL_NULL,
+  BOOL_TRUE,
+  isNanAscii,
+  parseBigIntAscii,
+  parseBoolAscii,
+  parseFloatAscii,
+  parseInt64Ascii,
+  parseIntAscii,
+} from "./ascii.ts";
+
+const enc = new TextEncoder();
+const f = (s: string) => {
+  const b = enc.encode(s);
+  return parseFloatAscii(b, 0, b.length);
+};
+const big = (s: string, unsigned = false) => {
+  const b = enc.encode(s);
+  return parseBigIntAscii(b, 0, b.length, unsigned);
+};
+
+Deno.test("parseFloatAscii() agrees with Number() on random doubles", () => {
+  fc.assert(
+    fc.property(fc.double({ noNaN: true }), (x) => {
+      for (const s of [String(x), x.toExponential(), x.toPrecision(17), x.toFixed(3)]) {
+        assert.ok(Object.is(f(s), Number(s)), `${s}: ${f(s)} vs ${Number(s)}`);
+      }
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+Deno.test("parseFloatAscii() agrees with Number() on random decimal text", () => {
+  const digits = fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: 1, maxLength: 25 });
+  fc.assert(
+    fc.property(
+      fc.constantFrom("", "-", "+"),
+      digits,
+      fc.option(digits),
+      fc.option(fc.integer({ min: -340, max: 340 })),
+      (sign, a, b, e) => {
+        const s = `${sign}${a}${b !== null ? "." + b : ""}${e !== null ? "e" + e : ""}`;
+        assert.ok(Object.is(f(s), Number(s)), `${s}: ${f(s)} vs ${Number(s)}`);
+      },
+    ),
+    { numRuns: 5000 },
+  );
+});
+
+Deno.test("parseFloatAscii() reads specials, whitespace and rejects junk", () => {
+  assert.equal(f("  1.5\n"), 1.5);
+  assert.equal(f("+Inf"), Infinity);
+  assert.equal(f("-inf"), -Infinity);
+  assert.equal(f("Infinity"), Infinity);
+  assert.ok(Object.is(f("-0"), -0));
+  assert.equal(f(".5"), 0.5);
+  assert.equal(f("5."), 5);
+  assert.equal(f("1E3"), 1000);
+  assert.equal(f("4.9e-324"), 5e-324);
+  assert.equal(f("1e400"), Infinity);
+  for (
+    const bad of [
+      "",
+      " ",
+      "-",
+      ".",
+      "e5",
+      "1e",
+      "1e+",
+      "1.2.3",
+      "0x10",
+      "1,5",
+      "abc",
+      "Infx",
+      "1_0",
+    ]
+  ) {
+    assert.ok(Number.isNaN(f(bad)), bad);
+    const b = enc.encode(bad);
+    assert.equal(isNanAscii(b, 0, b.length), false, bad);
+  }
+  for (const nan of ["NaN", "nan", " -NaN "]) {
+    const b = enc.encode(nan);
+    assert.ok(Number.isNaN(f(nan)));
+    assert.ok(isNanAscii(b, 0, b.length));
+  }
+});
+
+Deno.test("parseInt64Ascii() is exact over the whole int64 range", () => {
+  fc.assert(
+    fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (v) => {
+      assert.equal(big(String(v)), v);
+      assert.equal(
+        big("  +" + String(v < 0n ? -v : v)),
+        v < 0n ? -v === 2n ** 63n ? undefined : -v : v,
+      );
+    }),
+    { numRuns: 5000 },
+  );
+  assert.equal(big("9223372036854775807"), 9223372036854775807n);
+  assert.equal(big("-9223372036854775808"), -9223372036854775808n);
+  assert.equal(big("00000000000000000000000000042"), 42n);
+  assert.equal(big("-0"), 0n);
+  assert.equal(big("0x7fffffffffffffff"), 9223372036854775807n);
+  assert.equal(big("0xFFFFFFFFFFFFFFFF"), -1n);
+  assert.equal(big("18446744073709551615", true), 18446744073709551615n);
+});
+
+Deno.test("parseInt64Ascii() rejects overflow and junk", () => {
+  for (
+    const bad of [
+      "9223372036854775808",
+      "-9223372036854775809",
+      "99999999999999999999",
+      "",
+      "-",
+      "1.0",
+      "1e3",
+      "12a",
+      "0x",
+      "0x10000000000000000",
+    ]
+  ) {
+    assert.equal(big(bad), undefined, bad);
+  }
+  assert.equal(big("18446744073709551616", true), undefined);
+  assert.equal(big("-1", true), undefined);
+  const w = new Int32Array(2);
+  const b = enc.encode("4294967297");
+  assert.ok(parseInt64Ascii(b, 0, b.length, w));
+  assert.deepEqual([...w], [1, 1]);
+});
+
+Deno.test("parseIntAscii() reads safe integers and refuses the rest", () => {
+  const i = (s: string) => {
+    const b = enc.encode(s);
+    return parseIntAscii(b, 0, b.length);
+  };
+  assert.equal(i("32767"), 32767);
+  assert.equal(i("-2147483648"), -2147483648);
+  assert.equal(i("0xff"), 255);
+  assert.equal(i(" 7 "), 7);
+  assert.equal(i("9007199254740991"), 9007199254740991);
+  for (const bad of ["", "1.5", "9007199254740993", "x", "--1", "1 2"]) {
+    assert.ok(Number.isNaN(i(bad)), bad);
+  }
+});
+
+Deno.test("parseBoolAscii() reads VOTable and CSV spellings", () => {
+  const p = (s: string) => {
+    const b = enc.encode(s);
+    return parseBoolAscii(b, 0, b.length);
+  };
+  for (const t of ["T", "t", "true", "TRUE", "1", " True "]) assert.equal(p(t), BOOL_TRUE, t);
+  for (const t of ["F", "f", "false", "False", "0"]) assert.equal(p(t), BOOL_FALSE, t);
+  for (const t of ["", "?", "  "]) assert.equal(p(t), BOOL_NULL, t);
+  for (const t of ["yes", "2", "tru", "falsey"]) assert.equal(p(t), BOOL_INVALID, t);
+});

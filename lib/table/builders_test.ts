@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import {
+  Field,
+  FixedSizeList,
+  Float64,
+  Int16,
+  Int64,
+  List,
+  makeVector,
+  Schema,
+  Struct,
+  Table,
+  Uint64,
+  Utf8,
+} from "apache-arrow";
+import {
+  BoolBuilder,
+  builderFor,
+  buildersFor,
+  finishBatch,
+  FixedSizeListBuilder,
+  Float32Builder,
+  Int16Builder,
+  Int64Builder,
+  Int8Builder,
+  ListBuilder,
+  Uint32Builder,
+  Uint64Builder,
+  Utf8Builder,
+} from "./builders.ts";
+
+Deno.test("Int64Builder keeps int64 extremes exact through bigints and words", () => {
+  const b = new Int64Builder();
+  const vals = [0n, 1n, -1n, 9223372036854775807n, -9223372036854775808n, 64942654294589445n];
+  for (const v of vals) b.append(v);
+  b.appendWords(-1, 0x7fffffff);
+  b.appendNumber(-(2 ** 53) + 1);
+  b.appendNull();
+  const v = makeVector(b.finish());
+  assert.deepEqual(
+    v.toArray().slice(0, 8),
+    BigInt64Array.from([...vals, 9223372036854775807n, -(2n ** 53n) + 1n]),
+  );
+  assert.equal(v.get(8), null);
+  assert.equal(v.nullCount, 1);
+});
+
+Deno.test("Uint64Builder stores values above 2^63", () => {
+  const b = new Uint64Builder();
+  b.append(18446744073709551615n);
+  b.appendWords(0, -0x80000000);
+  const v = makeVector(b.finish());
+  assert.equal(v.type.toString(), new Uint64().toString());
+  assert.equal(v.get(0), 18446744073709551615n);
+  assert.equal(v.get(1), 2n ** 63n);
+});
+
+Deno.test("builders grow past their initial capacity and keep nulls at the right rows", () => {
+  const n = 100_003;
+  const i16 = new Int16Builder();
+  const s = new Utf8Builder();
+  const bo = new BoolBuilder();
+  const i64 = new Int64Builder();
+  for (let i = 0; i < n; i++) {
+    if (i % 7 === 3) {
+      i16.appendNull();
+      s.appendNull();
+      bo.appendNull();
+      i64.appendNull();
+    } else {
+      i16.append(i);
+      s.appendString(`row ${i} ✓`);
+      bo.append(i % 2 === 0);
+      i64.append(BigInt(i) * 100000000000n);
+    }
+  }
+  const schema = new Schema([
+    new Field("a", new Int16()),
+    new Field("s", new Utf8()),
+    new Field("b", bo.type),
+    new Field("l", new Int64()),
+  ]);
+  const t = new Table([finishBatch(schema, [i16, s, bo, i64])]);
+  assert.equal(t.numRows, n);
+  for (const i of [0, 3, 10, 1023, 1024, 65536, n - 1]) {
+    const r = t.get(i)!;
+    if (i % 7 === 3) {
+      assert.equal(r.a, null);
+      assert.equal(r.s, null);
+      assert.equal(r.b, null);
+      assert.equal(r.l, null);
+    } else {
+      assert.equal(r.a, (i << 16) >> 16, `row ${i}`);
+      assert.equal(r.s, `row ${i} ✓`);
+      assert.equal(r.b, i % 2 === 0);
+      assert.equal(r.l, BigInt(i) * 100000000000n);
+    }
+  }
+  assert.equal(t.getChild("a")!.nullCount, Math.floor((n - 4) / 7) + 1);
+});
+
+Deno.test("finish() empties builders and later batches do not alias earlier ones", () => {
+  const b = new Float32Builder();
+  b.append(1.5);
+  b.appendNull();
+  const first = makeVector(b.finish());
+  assert.equal(b.length, 0);
+  assert.equal(b.nullCount, 0);
+  b.append(2.5);
+  b.append(3.5);
+  const second = makeVector(b.finish());
+  assert.equal(first.get(0), 1.5);
+  assert.equal(first.get(1), null);
+  assert.equal(second.get(1), 3.5);
+  assert.equal(second.nullCount, 0);
+  assert.equal(second.data[0].nullBitmap?.length ?? 0, 0);
+});
+
+Deno.test("Utf8Builder copies multi-byte text and long values from byte ranges", () => {
+  const b = new Utf8Builder();
+  const text = new TextEncoder().encode("xx" + "αβγ".repeat(1000) + "yy");
+  b.appendUtf8Bytes(text, 2, text.length - 2);
+  b.appendUtf8Bytes(text, 0, 0);
+  b.appendString("😀");
+  const v = makeVector(b.finish());
+  assert.equal(v.get(0), "αβγ".repeat(1000));
+  assert.equal(v.get(1), "");
+  assert.equal(v.get(2), "😀");
+});
+
+Deno.test("ListBuilder and FixedSizeListBuilder nest and refuse wrong item counts", () => {
+  const l = new ListBuilder(new ListBuilder(new Int8Builder()));
+  l.values.values.append(1);
+  l.values.commit();
+  l.values.commit();
+  l.commit();
+  l.appendNull();
+  const v = makeVector(l.finish());
+  assert.equal(v.get(0)!.length, 2);
+  assert.deepEqual([...v.get(0)!.get(0)!], [1]);
+  assert.equal(v.get(1), null);
+
+  const f = new FixedSizeListBuilder(new Uint32Builder(), 3);
+  f.values.append(1);
+  assert.throws(() => f.commit(), RangeError);
+  f.values.append(2);
+  f.values.append(3);
+  f.commit();
+  f.appendNull();
+  const fv = makeVector(f.finish());
+  assert.deepEqual([...fv.get(0)!], [1, 2, 3]);
+  assert.equal(fv.get(1), null);
+  assert.equal(fv.data[0].children[0].length, 6);
+});
+
+Deno.test("builderFor() covers nested types and refuses others with a TypeError", () => {
+  const t = new List(
+    new Field("item", new FixedSizeList(2, new Field("item", new Float64(), true)), true),
+  );
+  const b = builderFor(t) as ListBuilder<FixedSizeListBuilder<Float32Builder>>;
+  b.values.values.append(1);
+  b.values.values.append(2);
+  b.values.commit();
+  b.commit();
+  assert.equal(String(makeVector(b.finish()).type), String(t));
+  assert.throws(() => builderFor(new Struct([])), /No column builder for Arrow type Struct/);
+});
+
+Deno.test("finishBatch() refuses builders of different lengths", () => {
+  const schema = new Schema([new Field("a", new Int16()), new Field("b", new Int16())]);
+  const [a, b] = buildersFor(schema) as Int16Builder[];
+  a.append(1);
+  assert.throws(() => finishBatch(schema, [a, b]), /Column "b" has 0 values, expected 1/);
+  assert.throws(() => finishBatch(schema, [a]), RangeError);
+});
