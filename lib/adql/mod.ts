@@ -1,0 +1,31 @@
+/**
+ * ADQL for the Gaia archive: a parser for the core of ADQL 2.1 (used by the
+ * local archive and by the client to report syntax errors before sending), a
+ * printer, and the errors they raise.
+ *
+ * @example Check a query before sending it
+ * ```ts
+ * import { AdqlSyntaxError, formatAdql, parseAdql } from "./mod.ts";
+ * try {
+ *   parseAdql("SELECT TOP 5 * FORM gaiadr3.gaia_source");
+ * } catch (e) {
+ *   if (!(e instanceof AdqlSyntaxError) || e.line !== 1) throw e;
+ * }
+ * formatAdql(parseAdql("select ra from gaiadr3.gaia_source"));
+ * ```
+ *
+ * @module
+ */
+export * from "./ast.ts";
+export {
+  type AdqlPosition,
+  AdqlSemanticError,
+  type AdqlSemanticErrorKind,
+  AdqlSyntaxError,
+  gaiaErrorMessage,
+  nearestName,
+  positionAt,
+} from "./errors.ts";
+export { parseAdql, type ParseOptions, RESERVED_WORDS } from "./parser.ts";
+export { formatAdql, formatIdentifier, formatString } from "./format.ts";
+export { type Token, tokenize, type TokenType } from "./lexer.ts";
