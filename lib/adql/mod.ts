@@ -29,3 +29,25 @@ export {
 export { parseAdql, type ParseOptions, RESERVED_WORDS } from "./parser.ts";
 export { formatAdql, formatIdentifier, formatString } from "./format.ts";
 export { type Token, tokenize, type TokenType } from "./lexer.ts";
+// Safe query building (helper-3): the adql`` tag, geometry and cone search.
+export {
+  adql,
+  AdqlFragment,
+  type AdqlTag,
+  identifier,
+  literal,
+  quotedIdentifier,
+} from "./template.ts";
+export {
+  type Angle,
+  type AngleUnit,
+  box,
+  circle,
+  coordinate,
+  type CoordinateArg,
+  type GeometryOptions,
+  point,
+  polygon,
+  toDegrees,
+} from "./geometry.ts";
+export { coneSearch, type ConeSearchOptions } from "./cone.ts";
