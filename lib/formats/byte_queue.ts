@@ -1,0 +1,115 @@
+/**
+ * Exact-size reads from a byte stream, for binary formats (FITS) that read
+ * fixed-size blocks and rows. Memory grows only with the bytes that really
+ * arrived, never with a size an input merely claims.
+ *
+ * @module
+ */
+import { describeStreamError } from "../io/source.ts";
+
+/**
+ * Reads a stream in exact-size pieces.
+ *
+ * @example
+ * ```ts
+ * import { ByteQueue } from "./byte_queue.ts";
+ * const q = new ByteQueue(ReadableStream.from([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])]), "test");
+ * const a = await q.read(4);
+ * if (a.length !== 4 || a[3] !== 4) throw new Error("read");
+ * const b = await q.read(4); // only one byte left
+ * if (b.length !== 1 || q.offset !== 5) throw new Error("short read at the end");
+ * ```
+ */
+export class ByteQueue {
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #chunks: Uint8Array[] = [];
+  #have = 0;
+  #eof = false;
+  #format: string;
+  /** Bytes handed out (or skipped) so far. */
+  offset = 0;
+  /** Called with the total bytes received whenever a chunk arrives. */
+  onBytes: ((n: number) => void) | undefined;
+  #received = 0;
+
+  constructor(stream: ReadableStream<Uint8Array>, format: string) {
+    this.#reader = stream.getReader();
+    this.#format = format;
+  }
+
+  async #fill(n: number): Promise<void> {
+    while (this.#have < n && !this.#eof) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await this.#reader.read();
+      } catch (e) {
+        throw describeStreamError(e, this.#format, this.offset + this.#have);
+      }
+      if (r.done) {
+        this.#eof = true;
+        break;
+      }
+      if (r.value.length) {
+        this.#chunks.push(r.value);
+        this.#have += r.value.length;
+        this.#received += r.value.length;
+        this.onBytes?.(this.#received);
+      }
+    }
+  }
+
+  /** Reads `n` bytes; fewer only at the end of the stream. */
+  async read(n: number): Promise<Uint8Array> {
+    await this.#fill(n);
+    const take = Math.min(n, this.#have);
+    let out: Uint8Array;
+    const first = this.#chunks[0];
+    if (first && first.length >= take) {
+      out = first.subarray(0, take);
+      if (first.length === take) this.#chunks.shift();
+      else this.#chunks[0] = first.subarray(take);
+    } else {
+      out = new Uint8Array(take);
+      let at = 0;
+      while (at < take) {
+        const c = this.#chunks[0]!;
+        const k = Math.min(c.length, take - at);
+        out.set(c.subarray(0, k), at);
+        at += k;
+        if (k === c.length) this.#chunks.shift();
+        else this.#chunks[0] = c.subarray(k);
+      }
+    }
+    this.#have -= take;
+    this.offset += take;
+    return out;
+  }
+
+  /** Skips `n` bytes; returns how many were skipped (fewer only at the end). */
+  async skip(n: number): Promise<number> {
+    let left = n;
+    while (left > 0) {
+      await this.#fill(1);
+      if (this.#have === 0) break;
+      const c = this.#chunks[0]!;
+      const k = Math.min(c.length, left);
+      if (k === c.length) this.#chunks.shift();
+      else this.#chunks[0] = c.subarray(k);
+      this.#have -= k;
+      this.offset += k;
+      left -= k;
+    }
+    return n - left;
+  }
+
+  /** True when no byte is left. */
+  async atEnd(): Promise<boolean> {
+    await this.#fill(1);
+    return this.#have === 0;
+  }
+
+  /** Stops reading the underlying stream. */
+  async cancel(reason?: unknown): Promise<void> {
+    await this.#reader.cancel(reason).catch(() => {});
+  }
+}

@@ -1,0 +1,502 @@
+/**
+ * Turning delimited-text fields (byte spans found by the CSV tokenizer) into
+ * Arrow columns: type inference for CSV without a schema, and one tight loop
+ * per column type that parses bytes straight into the column builders of
+ * `lib/table/builders.ts`. Shared by the CSV/TSV and ECSV readers.
+ *
+ * @module
+ */
+import {
+  Bool,
+  type DataType,
+  Field,
+  type FixedSizeList,
+  type Float,
+  Float64,
+  type Int,
+  Int64,
+  type List,
+  Type,
+  Utf8,
+} from "apache-arrow";
+import {
+  BOOL_FALSE,
+  BOOL_INVALID,
+  BOOL_NULL,
+  BOOL_TRUE,
+  isNanAscii,
+  parseBoolAscii,
+  parseFloatAscii,
+  parseInt64Ascii,
+  parseIntAscii,
+} from "../table/ascii.ts";
+import type {
+  BigIntBuilder,
+  BoolBuilder,
+  ColumnBuilder,
+  FixedSizeListBuilder,
+  ListBuilder,
+  NumberBuilder,
+  Utf8Builder,
+} from "../table/builders.ts";
+import { CsvSyntaxError } from "./errors.ts";
+
+/** Field spans of one batch, as the tokenizer leaves them. */
+export interface FieldSpans {
+  /** The bytes the spans point into. */
+  buf: Uint8Array;
+  /** Start of field `row * ncols + col`. */
+  starts: Int32Array;
+  /** End (exclusive) of each field. */
+  ends: Int32Array;
+  /** Bit 1: the field was quoted; bit 2: it holds doubled quotes to undo. */
+  flags: Uint8Array;
+  /** Fields per row. */
+  ncols: number;
+  /** Rows in the batch. */
+  rows: number;
+  /** 1-based line of each row (for error messages). */
+  rowLine: Int32Array;
+  /** Absolute byte offset of each row. */
+  rowOffset: Float64Array;
+  /** The quote byte (for undoing doubled quotes), or -1. */
+  quote: number;
+}
+
+/** Flag bit: the field was quoted. */
+export const QUOTED = 1;
+/** Flag bit: the field contains doubled quotes. */
+export const ESCAPED = 2;
+
+/** How empty and sentinel fields are read. */
+export interface NullRules {
+  /** Unquoted field texts that mean null (the empty string included when listed). */
+  nullValues: Uint8Array[];
+  /** A quoted empty field (`""`) is null too, even in string columns (ECSV). */
+  quotedEmptyIsNull: boolean;
+  /** The text format, for error messages (`csv`, `tsv`, `ecsv`). */
+  format: string;
+}
+
+const INFER_INT = 1;
+const INFER_FLOAT = 2;
+const INFER_BOOL = 4;
+const INFER_STRING = 8;
+
+/**
+ * Infers the Arrow type of every column from the fields of a batch: Int64
+ * when every value is an integer that fits, Float64 when every value is a
+ * number, Bool for `true`/`false` (any case), Utf8 otherwise (also for
+ * columns without a single value, and for integers beyond 64 bits, which
+ * would lose digits as floats).
+ */
+export function inferTypes(spans: FieldSpans, rules: NullRules): DataType[] {
+  const { buf, starts, ends, flags, ncols, rows } = spans;
+  const seen = new Uint8Array(ncols);
+  const words = new Int32Array(2);
+  for (let c = 0; c < ncols; c++) {
+    let k = 0;
+    for (let r = 0; r < rows; r++) {
+      const i = r * ncols + c;
+      const s = starts[i], e = ends[i], fl = flags[i];
+      if (isNull(buf, s, e, fl, rules)) continue;
+      if (fl & QUOTED) {
+        // Quoted text is text, unless it is a number (some writers quote everything).
+        if (e === s) {
+          k |= INFER_STRING;
+          continue;
+        }
+      }
+      if (k & INFER_STRING) break;
+      k |= classify(buf, s, e, words);
+    }
+    seen[c] = k;
+  }
+  const out: DataType[] = [];
+  for (let c = 0; c < ncols; c++) {
+    const k = seen[c];
+    if (k === 0 || k & INFER_STRING) out.push(new Utf8());
+    else if (k === INFER_BOOL) out.push(new Bool());
+    else if (k & INFER_BOOL) out.push(new Utf8());
+    else if (k === INFER_INT) out.push(new Int64());
+    else out.push(new Float64());
+  }
+  return out;
+}
+
+/**
+ * Classifies one field by its syntax alone (no number is made): an integer
+ * that fits 64 bits, a decimal or exponent number (or nan/inf), a true/false
+ * word, or text.
+ */
+function classify(buf: Uint8Array, s: number, e: number, words: Int32Array): number {
+  while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
+  while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
+  let i = s;
+  if (i < e && (buf[i] === 0x2d || buf[i] === 0x2b)) i++;
+  const digits0 = i;
+  while (i < e && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+  let nd = i - digits0;
+  if (i === e) {
+    if (nd === 0) return INFER_STRING;
+    if (nd <= 18) return INFER_INT;
+    // 19+ digits: exact check, and an integer too large for 64 bits stays text
+    // (as a float it would silently lose digits).
+    return parseInt64Ascii(buf, s, e, words) ? INFER_INT : INFER_STRING;
+  }
+  if (buf[i] === 0x2e) {
+    i++;
+    const f0 = i;
+    while (i < e && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+    nd += i - f0;
+  }
+  if (nd > 0) {
+    if (i < e && (buf[i] === 0x65 || buf[i] === 0x45)) {
+      i++;
+      if (i < e && (buf[i] === 0x2d || buf[i] === 0x2b)) i++;
+      const x0 = i;
+      while (i < e && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+      if (i === x0) return INFER_STRING;
+    }
+    return i === e ? INFER_FLOAT : INFER_STRING;
+  }
+  if (isNanAscii(buf, s, e)) return INFER_FLOAT;
+  const n = e - digits0;
+  if ((n === 3 || n === 8) && (buf[digits0] | 0x20) === 0x69 && parseFloatAscii(buf, s, e) !== 0) {
+    const v = parseFloatAscii(buf, s, e);
+    if (v === Infinity || v === -Infinity) return INFER_FLOAT;
+  }
+  if ((e - s === 4 || e - s === 5) && isBoolWord(buf, s, e)) return INFER_BOOL;
+  return INFER_STRING;
+}
+
+function isBoolWord(buf: Uint8Array, s: number, e: number): boolean {
+  const b = parseBoolAscii(buf, s, e);
+  return b === BOOL_TRUE || b === BOOL_FALSE;
+}
+
+/** True when the field is null under the rules. */
+export function isNull(
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  flag: number,
+  rules: NullRules,
+): boolean {
+  if (flag & QUOTED) return e === s && rules.quotedEmptyIsNull;
+  const n = e - s;
+  const nv = rules.nullValues;
+  for (let k = 0; k < nv.length; k++) {
+    const v = nv[k];
+    if (v.length !== n) continue;
+    let eq = true;
+    for (let j = 0; j < n; j++) {
+      if (buf[s + j] !== v[j]) {
+        eq = false;
+        break;
+      }
+    }
+    if (eq) return true;
+  }
+  return false;
+}
+
+/**
+ * Checks that a type can be read from delimited text.
+ * @throws {TypeError} naming the column for any other type.
+ */
+export function checkTextType(field: Field): void {
+  const t = field.type as DataType;
+  switch (t.typeId) {
+    case Type.Bool:
+    case Type.Int:
+    case Type.Float:
+    case Type.Utf8:
+      return;
+    case Type.List:
+    case Type.FixedSizeList: {
+      const child = (t as List | FixedSizeList).children[0]!.type as DataType;
+      if (child.typeId === Type.Int || child.typeId === Type.Float || child.typeId === Type.Bool) {
+        return;
+      }
+    }
+  }
+  throw new TypeError(
+    `Column "${field.name}" has Arrow type ${
+      String(t)
+    }, which cannot be read from delimited text; ` +
+      `use Bool, Int, Float, Utf8, or a List/FixedSizeList of numbers`,
+  );
+}
+
+const scratch = new Int32Array(2);
+let unescapeBuf = new Uint8Array(1024);
+
+function unescaped(buf: Uint8Array, s: number, e: number, quote: number): [Uint8Array, number] {
+  if (unescapeBuf.length < e - s) unescapeBuf = new Uint8Array((e - s) * 2);
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    const b = buf[i];
+    unescapeBuf[n++] = b;
+    if (b === quote && buf[i + 1] === quote) i++;
+  }
+  return [unescapeBuf, n];
+}
+
+function fail(
+  spans: FieldSpans,
+  rules: NullRules,
+  r: number,
+  c: number,
+  field: Field,
+  what: string,
+): never {
+  const i = r * spans.ncols + c;
+  const text = new TextDecoder().decode(
+    spans.buf.subarray(spans.starts[i], Math.min(spans.ends[i], spans.starts[i] + 60)),
+  );
+  throw new CsvSyntaxError(
+    `Value "${text}" in column "${field.name}" is not ${what}`,
+    { line: spans.rowLine[r], offset: spans.rowOffset[r], element: field.name },
+    rules.format,
+  );
+}
+
+/**
+ * Appends column `c` of a batch of fields to its builder, parsing by the
+ * builder's type.
+ *
+ * @throws {CsvSyntaxError} for a value that is not of the column's type, with its line.
+ */
+export function appendColumn(
+  spans: FieldSpans,
+  c: number,
+  field: Field,
+  builder: ColumnBuilder,
+  rules: NullRules,
+  inferredFrom?: number,
+): void {
+  const { buf, starts, ends, flags, ncols, rows } = spans;
+  const t = builder.type as DataType;
+  const hint = inferredFrom
+    ? ` (the type was inferred from the first ${inferredFrom} rows; pass "schema" or a larger "inferRows")`
+    : "";
+  switch (t.typeId) {
+    case Type.Utf8: {
+      const b = builder as Utf8Builder;
+      for (let r = 0; r < rows; r++) {
+        const i = r * ncols + c;
+        const s = starts[i], e = ends[i], fl = flags[i];
+        if (isNull(buf, s, e, fl, rules)) b.appendNull();
+        else if (fl & ESCAPED) {
+          const [u, n] = unescaped(buf, s, e, spans.quote);
+          b.appendUtf8Bytes(u, 0, n);
+        } else b.appendUtf8Bytes(buf, s, e);
+      }
+      return;
+    }
+    case Type.Float: {
+      const b = builder as NumberBuilder;
+      for (let r = 0; r < rows; r++) {
+        const i = r * ncols + c;
+        const s = starts[i], e = ends[i], fl = flags[i];
+        if (isNull(buf, s, e, fl, rules) || e === s) {
+          b.appendNull();
+          continue;
+        }
+        const v = parseFloatAscii(buf, s, e);
+        if (v === v) b.append(v);
+        else if (isNanAscii(buf, s, e)) b.appendNull();
+        else fail(spans, rules, r, c, field, `a number${hint}`);
+      }
+      return;
+    }
+    case Type.Int: {
+      const it = t as Int;
+      if (it.bitWidth === 64) {
+        const b = builder as BigIntBuilder;
+        const unsigned = !it.isSigned;
+        for (let r = 0; r < rows; r++) {
+          const i = r * ncols + c;
+          const s = starts[i], e = ends[i], fl = flags[i];
+          if (isNull(buf, s, e, fl, rules) || e === s) b.appendNull();
+          else if (parseInt64Ascii(buf, s, e, scratch, unsigned)) {
+            b.appendWords(scratch[0], scratch[1]);
+          } else {fail(
+              spans,
+              rules,
+              r,
+              c,
+              field,
+              `${unsigned ? "an unsigned " : "a "}64-bit integer${hint}`,
+            );}
+        }
+        return;
+      }
+      const b = builder as NumberBuilder;
+      const bits = it.bitWidth;
+      const min = it.isSigned ? -(2 ** (bits - 1)) : 0;
+      const max = it.isSigned ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+      for (let r = 0; r < rows; r++) {
+        const i = r * ncols + c;
+        const s = starts[i], e = ends[i], fl = flags[i];
+        if (isNull(buf, s, e, fl, rules) || e === s) {
+          b.appendNull();
+          continue;
+        }
+        const v = parseIntAscii(buf, s, e);
+        if (v >= min && v <= max) b.append(v);
+        else fail(spans, rules, r, c, field, `an integer in [${min}, ${max}]${hint}`);
+      }
+      return;
+    }
+    case Type.Bool: {
+      const b = builder as BoolBuilder;
+      for (let r = 0; r < rows; r++) {
+        const i = r * ncols + c;
+        const s = starts[i], e = ends[i], fl = flags[i];
+        if (isNull(buf, s, e, fl, rules)) {
+          b.appendNull();
+          continue;
+        }
+        const v = parseBoolAscii(buf, s, e);
+        if (v === BOOL_TRUE) b.append(true);
+        else if (v === BOOL_FALSE) b.append(false);
+        else if (v === BOOL_NULL) b.appendNull();
+        else if (v === BOOL_INVALID) fail(spans, rules, r, c, field, `a boolean${hint}`);
+      }
+      return;
+    }
+    case Type.List:
+    case Type.FixedSizeList: {
+      for (let r = 0; r < rows; r++) {
+        const i = r * ncols + c;
+        const s = starts[i], e = ends[i], fl = flags[i];
+        if (isNull(buf, s, e, fl, rules)) {
+          builder.appendNull();
+          continue;
+        }
+        appendArrayText(
+          spans,
+          r,
+          c,
+          field,
+          builder as ListBuilder | FixedSizeListBuilder,
+          rules,
+          s,
+          e,
+          fl,
+        );
+      }
+      return;
+    }
+  }
+  throw new TypeError(`Cannot read column "${field.name}" of type ${String(t)} from text`);
+}
+
+/**
+ * Reads an array value written as text: items separated by spaces and/or
+ * commas, optionally in `[...]` or `(...)` (VOTable TABLEDATA style, or JSON).
+ */
+function appendArrayText(
+  spans: FieldSpans,
+  r: number,
+  c: number,
+  field: Field,
+  b: ListBuilder | FixedSizeListBuilder,
+  rules: NullRules,
+  s: number,
+  e: number,
+  fl: number,
+): void {
+  let buf = spans.buf;
+  if (fl & ESCAPED) {
+    const [u, n] = unescaped(buf, s, e, spans.quote);
+    buf = u.slice(0, n);
+    s = 0;
+    e = n;
+  }
+  while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
+  while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
+  if (e > s && (buf[s] === 0x5b || buf[s] === 0x28)) {
+    const close = buf[s] === 0x5b ? 0x5d : 0x29;
+    if (buf[e - 1] !== close) fail(spans, rules, r, c, field, "an array (unbalanced brackets)");
+    s++;
+    e--;
+  }
+  const items = b.values;
+  const t = items.type as DataType;
+  let i = s;
+  while (i < e) {
+    while (i < e && (buf[i] === 0x20 || buf[i] === 0x2c || buf[i] === 0x09)) i++;
+    if (i >= e) break;
+    let j = i;
+    while (j < e && buf[j] !== 0x20 && buf[j] !== 0x2c && buf[j] !== 0x09) j++;
+    if (t.typeId === Type.Float) {
+      const v = parseFloatAscii(buf, i, j);
+      if (v === v) (items as NumberBuilder).append(v);
+      else if (isNanAscii(buf, i, j) || (j - i === 4 && (buf[i] | 0x20) === 0x6e)) {
+        (items as NumberBuilder).appendNull();
+      } else fail(spans, rules, r, c, field, "an array of numbers");
+    } else if (t.typeId === Type.Bool) {
+      const v = parseBoolAscii(buf, i, j);
+      if (v === BOOL_TRUE) (items as BoolBuilder).append(true);
+      else if (v === BOOL_FALSE) (items as BoolBuilder).append(false);
+      else if (v === BOOL_NULL) items.appendNull();
+      else fail(spans, rules, r, c, field, "an array of booleans");
+    } else {
+      const it = t as Int;
+      if (j - i === 4 && buf[i] === 0x6e && buf[i + 1] === 0x75) items.appendNull(); // null
+      else if (it.bitWidth === 64) {
+        if (parseInt64Ascii(buf, i, j, scratch, !it.isSigned)) {
+          (items as BigIntBuilder).appendWords(scratch[0], scratch[1]);
+        } else fail(spans, rules, r, c, field, "an array of 64-bit integers");
+      } else {
+        const v = parseIntAscii(buf, i, j);
+        if (Number.isNaN(v)) fail(spans, rules, r, c, field, "an array of integers");
+        (items as NumberBuilder).append(v);
+      }
+    }
+    i = j;
+  }
+  try {
+    b.commit();
+  } catch (err) {
+    if (err instanceof RangeError) {
+      fail(spans, rules, r, c, field, `an array of ${(b as FixedSizeListBuilder).listSize} items`);
+    }
+    throw err;
+  }
+}
+
+/** The floating-point type check used by writers and readers. */
+export function isFloatType(t: DataType): t is Float {
+  return t.typeId === Type.Float;
+}
+
+/** Makes column names unique (`ra`, `ra_2`), returning the new names. */
+export function uniqueNames(names: string[]): string[] {
+  const used = new Set<string>();
+  return names.map((n, i) => {
+    let name = n === "" ? `col${i + 1}` : n;
+    if (used.has(name)) {
+      let k = 2;
+      while (used.has(`${name}_${k}`)) k++;
+      name = `${name}_${k}`;
+    }
+    used.add(name);
+    return name;
+  });
+}
+
+/** A field of the given type whose metadata keeps the original name when it changed. */
+export function textField(
+  name: string,
+  original: string,
+  type: DataType,
+  md?: Map<string, string>,
+): Field {
+  const m = new Map(md ?? []);
+  if (name !== original) m.set("name", original);
+  return new Field(name, type, true, m);
+}

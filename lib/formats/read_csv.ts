@@ -1,0 +1,339 @@
+/**
+ * Streaming CSV and TSV readers: RFC 4180 text in, Arrow record batches out
+ * while the bytes arrive.
+ *
+ * @module
+ */
+import { Field, Schema, Utf8 } from "apache-arrow";
+import { type ByteSource, openByteStream } from "../io/source.ts";
+import { buildersFor, finishBatch } from "../table/builders.ts";
+import { DEFAULT_BATCH_SIZE, type ReaderOptions, type TableReader } from "../table/reader.ts";
+import {
+  appendColumn,
+  checkTextType,
+  inferTypes,
+  type NullRules,
+  textField,
+  uniqueNames,
+} from "./csv_columns.ts";
+import { CsvTokenizer } from "./csv_tokenizer.ts";
+import { CsvSyntaxError } from "./errors.ts";
+import { type BatchContext, StreamTableReader } from "./stream_reader.ts";
+import { describeStreamError } from "../io/source.ts";
+
+/** Options of {@linkcode readCsv} and {@linkcode readTsv}. */
+export interface CsvReaderOptions extends ReaderOptions {
+  /** One-character field delimiter. @default "," (readTsv: tab) */
+  delimiter?: string;
+  /**
+   * Quote character, or `""` for none (plain TSV has no quoting).
+   * @default '"' (readTsv: none)
+   */
+  quote?: string;
+  /**
+   * Whether the first record is a header line. By default `true`, except
+   * when a `schema` is given: then the first record is taken as a header
+   * only if its fields are the schema's column names (DaCHS TSV has no header).
+   */
+  header?: boolean;
+  /**
+   * The Arrow schema of the columns (e.g. from VOSI or a VOTable of the same
+   * query): no type inference, field metadata kept. With a header line whose
+   * names are a permutation of the schema's, columns are matched by name.
+   */
+  schema?: Schema;
+  /**
+   * Unquoted field texts read as null. A quoted empty field (`""`) is an
+   * empty string in text columns.
+   * @default [""] (readTsv: ["", "N/A"], DaCHS' TSV null)
+   */
+  nullValues?: string[];
+  /**
+   * Rows used to infer the column types when no schema is given. A later
+   * value that does not fit the inferred type is an error (never a silent
+   * change), which names this option.
+   * @default the batch size
+   */
+  inferRows?: number;
+  /** Column names when there is no header line (default `col1`, `col2`, ...). */
+  columnNames?: string[];
+}
+
+/** Options the ECSV reader passes on to the CSV engine. */
+export interface CsvEngineOptions extends CsvReaderOptions {
+  /** The value of `meta.format`. */
+  format?: string;
+  /** A quoted empty field is null too (ECSV). */
+  quotedEmptyIsNull?: boolean;
+  /** The first line number of the bytes (for error messages). */
+  firstLine?: number;
+  /** The byte offset of the first byte (for error messages). */
+  firstOffset?: number;
+  /** Called with the schema before the first batch (ECSV adds its metadata). */
+  onSchema?: (schema: Schema, ctx: BatchContext) => Schema;
+}
+
+/**
+ * Reads CSV (RFC 4180): quoted fields with delimiters, newlines and doubled
+ * quotes, CRLF or LF line ends, a header line. Without a schema the types are
+ * inferred from the first batch: Int64 (exact, never through JS numbers),
+ * Float64, Bool (`true`/`false` in any case), else Utf8; empty fields are
+ * null. With a schema (from VOSI or a VOTable) every column is read as its
+ * Arrow type and keeps its field metadata.
+ *
+ * @param source The CSV bytes (gzip is undone when sniffed).
+ * @param options Delimiter, header, schema, null values, batch size, ...
+ * @returns A streaming {@linkcode TableReader}; malformed input rejects the
+ *   iteration with a {@linkcode CsvSyntaxError} giving line and byte offset.
+ *
+ * @example Int64 stays exact
+ * ```ts
+ * import { collectTable } from "../table/reader.ts";
+ * import { readCsv } from "./read_csv.ts";
+ * const { table } = await collectTable(readCsv(
+ *   "source_id,ra,note\n64942654294589445,57.26,\"a, b\"\n5929246508730155392,,x\n",
+ * ));
+ * if (table.getChild("source_id")!.get(0) !== 64942654294589445n) throw new Error("int64");
+ * if (table.getChild("ra")!.get(1) !== null) throw new Error("null");
+ * if (table.getChild("note")!.get(0) !== "a, b") throw new Error("quoted");
+ * ```
+ *
+ * @example With a schema (no header line, as DaCHS writes TSV)
+ * ```ts
+ * import { Field, Float32, Int64, Schema } from "apache-arrow";
+ * import { collectTable } from "../table/reader.ts";
+ * import { readTsv } from "./read_csv.ts";
+ * const schema = new Schema([new Field("id", new Int64()), new Field("mag", new Float32())]);
+ * const { table } = await collectTable(readTsv("1\t20.5\n2\tN/A\n", { schema }));
+ * if (table.numRows !== 2 || table.getChild("mag")!.get(1) !== null) throw new Error("tsv");
+ * ```
+ */
+export function readCsv(source: ByteSource, options: CsvReaderOptions = {}): TableReader {
+  return csvEngine(source, { format: "csv", ...options });
+}
+
+/**
+ * Reads tab-separated values: like {@linkcode readCsv} with a tab delimiter,
+ * no quoting, and `N/A` (DaCHS) as well as the empty field read as null.
+ *
+ * @example
+ * ```ts
+ * import { collectTable } from "../table/reader.ts";
+ * import { readTsv } from "./read_csv.ts";
+ * const { table } = await collectTable(readTsv("a\tb\n1\tN/A\n"));
+ * if (table.getChild("b")!.get(0) !== null) throw new Error("N/A is null");
+ * ```
+ */
+export function readTsv(source: ByteSource, options: CsvReaderOptions = {}): TableReader {
+  return csvEngine(source, {
+    format: "tsv",
+    delimiter: "\t",
+    quote: "",
+    nullValues: ["", "N/A"],
+    ...options,
+  });
+}
+
+function byteOf(s: string | undefined, fallback: number, what: string): number {
+  if (s === undefined) return fallback;
+  if (s === "") return -1;
+  const b = new TextEncoder().encode(s);
+  if (b.length !== 1) {
+    throw new TypeError(`The ${what} must be a single ASCII character, got ${JSON.stringify(s)}`);
+  }
+  return b[0]!;
+}
+
+/** The CSV engine shared by readCsv, readTsv and readEcsv. */
+export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableReader {
+  const format = options.format ?? "csv";
+  const delimiter = byteOf(options.delimiter, 0x2c, "delimiter");
+  if (delimiter < 0) throw new TypeError("The delimiter cannot be empty");
+  const quote = byteOf(options.quote, 0x22, "quote character");
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!(batchSize >= 1)) throw new RangeError(`"batchSize" must be at least 1, got ${batchSize}`);
+  const enc = new TextEncoder();
+  const rules: NullRules = {
+    nullValues: (options.nullValues ?? [""]).map((v) => enc.encode(v)),
+    quotedEmptyIsNull: options.quotedEmptyIsNull ?? false,
+    format,
+  };
+  if (options.schema) { for (const f of options.schema.fields) checkTextType(f); }
+
+  return new StreamTableReader(format, async function* (ctx) {
+    const stream = await openByteStream(source, options);
+    const tok = new CsvTokenizer({ delimiter, quote, format });
+    tok.line = options.firstLine ?? 1;
+    let buf = new Uint8Array(1 << 16);
+    let len = 0; // valid bytes in buf
+    let pos = 0; // next unread byte
+    let base = options.firstOffset ?? 0; // absolute offset of buf[0]
+    let eof = false;
+    const reader = stream.getReader();
+    let received = 0;
+
+    const pull = async (): Promise<void> => {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await reader.read();
+      } catch (e) {
+        throw describeStreamError(e, format, base + len);
+      }
+      if (r.done) {
+        eof = true;
+        return;
+      }
+      const chunk = r.value;
+      received += chunk.length;
+      options.onBytes?.(received);
+      if (len + chunk.length > buf.length) {
+        // Drop consumed bytes first (only between batches: the spans of the
+        // current batch point into the buffer), then grow if still needed.
+        if (pos > 0 && tok.spans.rows === 0) {
+          buf.copyWithin(0, pos, len);
+          len -= pos;
+          base += pos;
+          pos = 0;
+        }
+        if (len + chunk.length > buf.length) {
+          const n = new Uint8Array(Math.max(buf.length * 2, len + chunk.length));
+          n.set(buf.subarray(0, len));
+          buf = n;
+        }
+      }
+      buf.set(chunk, len);
+      len += chunk.length;
+    };
+
+    try {
+      // Skip a UTF-8 byte order mark.
+      while (len < 3 && !eof) await pull();
+      if (len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+
+      // Header line, or the first record to count the columns.
+      let head: { fields: string[]; end: number; quoted: boolean[] } | undefined;
+      for (;;) {
+        head = tok.scanHeader(buf, pos, len, eof, base);
+        if (head || eof) break;
+        await pull();
+      }
+      const schemaGiven = options.schema;
+      let names: string[];
+      let fields: Field[] | undefined;
+      if (!head) {
+        // Empty input: no rows.
+        if (!schemaGiven && options.header !== false && !options.columnNames) {
+          ctx.setSchema(new Schema([]));
+          return;
+        }
+        fields = schemaGiven?.fields ??
+          (options.columnNames ?? []).map((n) => new Field(n, new Utf8(), true));
+        const schema = finishSchema(new Schema(fields, schemaGiven?.metadata), ctx, options);
+        ctx.setSchema(schema);
+        return;
+      }
+      const ncols = head.fields.length;
+      let isHeader = options.header;
+      if (isHeader === undefined) {
+        isHeader = schemaGiven
+          ? sameNames(head.fields, schemaGiven.fields.map((f) => f.name))
+          : true;
+      }
+      if (isHeader) {
+        names = head.fields;
+        pos = head.end; // the tokenizer's line counter already moved past it
+      } else {
+        tok.line = options.firstLine ?? 1; // the record is scanned again as data
+        names = options.columnNames ?? head.fields.map((_, i) => `col${i + 1}`);
+      }
+      if (schemaGiven) {
+        const sf = schemaGiven.fields;
+        if (ncols !== sf.length) {
+          throw new CsvSyntaxError(
+            `The ${
+              isHeader ? "header" : "first record"
+            } has ${ncols} fields but the schema has ${sf.length} columns`,
+            { line: options.firstLine ?? 1, offset: base },
+            format,
+          );
+        }
+        fields = sf.slice();
+        if (isHeader && !sameNames(names, sf.map((f) => f.name))) {
+          const set = new Set(sf.map((f) => f.name));
+          if (names.every((n) => set.has(n)) && new Set(names).size === names.length) {
+            // Same columns in another order: read them in the file's order.
+            fields = names.map((n) => sf.find((f) => f.name === n)!);
+          } else {
+            const bad = names.find((n, i) => n !== sf[i]!.name);
+            throw new CsvSyntaxError(
+              `Header column "${bad}" does not match the schema's columns (${
+                sf.map((f) => f.name).join(", ")
+              })`,
+              { line: options.firstLine ?? 1, offset: base, element: bad },
+              format,
+            );
+          }
+        }
+      } else if (options.columnNames && options.columnNames.length !== ncols) {
+        throw new CsvSyntaxError(
+          `"columnNames" has ${options.columnNames.length} names but the data has ${ncols} columns`,
+          { line: options.firstLine ?? 1, offset: base },
+          format,
+        );
+      }
+
+      let schema: Schema | undefined;
+      let builders = undefined as ReturnType<typeof buildersFor> | undefined;
+      let inferredFrom = 0;
+      if (fields) {
+        schema = finishSchema(new Schema(fields, schemaGiven!.metadata), ctx, options);
+        ctx.setSchema(schema);
+        builders = buildersFor(schema);
+        tok.setColumns(ncols, batchSize);
+      } else {
+        tok.setColumns(ncols, Math.max(1, options.inferRows ?? batchSize));
+      }
+
+      for (;;) {
+        const before = pos;
+        for (;;) {
+          pos = tok.scan(buf, pos, len, eof, base);
+          if (tok.spans.rows >= tok.maxRows || eof) break;
+          await pull();
+        }
+        const sp = tok.spans;
+        if (!schema) {
+          const types = inferTypes(sp, rules);
+          const unique = uniqueNames(names);
+          fields = unique.map((n, i) => textField(n, names[i]!, types[i]!));
+          schema = finishSchema(new Schema(fields), ctx, options);
+          ctx.setSchema(schema);
+          builders = buildersFor(schema);
+          inferredFrom = sp.rows;
+        }
+        if (sp.rows > 0) {
+          for (let c = 0; c < ncols; c++) {
+            appendColumn(sp, c, schema.fields[c]!, builders![c]!, rules, inferredFrom);
+          }
+          const rows = sp.rows;
+          sp.rows = 0;
+          if (tok.maxRows !== batchSize) tok.setColumns(ncols, batchSize);
+          yield finishBatch(schema, builders!);
+          if (rows === 0) break;
+        } else if (pos === before && eof) break;
+        if (eof && pos >= len) break;
+      }
+    } finally {
+      reader.releaseLock();
+      if (!eof) await stream.cancel().catch(() => {});
+    }
+  });
+}
+
+function sameNames(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
+}
+
+function finishSchema(schema: Schema, ctx: BatchContext, options: CsvEngineOptions): Schema {
+  return options.onSchema ? options.onSchema(schema, ctx) : schema;
+}
