@@ -127,7 +127,7 @@ export class ZipArchive {
     }
     let eocd = -1;
     for (let i = n - 22; i >= Math.max(0, n - 22 - 65535); i--) {
-      if (b[i] === 0x50 && b[i + 1] === 0x4b && b[i + 2] === 5 && b[i + 3] === 6) {
+      if (b[i] === 0x50 && this.#u32(i) === SIG_EOCD) {
         eocd = i;
         break;
       }

@@ -1,0 +1,289 @@
+/**
+ * Epoch photometry made tidy: one row per observation, whatever the data
+ * structure the archive sent (INDIVIDUAL/COMBINED: already one row per
+ * observation; RAW: one row per source with `g_transit_time`, `bp_flux`, ...
+ * arrays) and whatever the format (VOTable, CSV, ECSV, FITS).
+ *
+ * @module
+ */
+import {
+  Bool,
+  Field,
+  Float64,
+  Int64,
+  Schema,
+  Table,
+  TimestampMillisecond,
+  Utf8,
+} from "apache-arrow";
+import {
+  BoolBuilder,
+  finishBatch,
+  Float64Builder,
+  Int64Builder,
+  Utf8Builder,
+} from "../table/builders.ts";
+import { toFieldMetadata } from "../table/metadata.ts";
+import {
+  arrayAt,
+  bigintAt,
+  boolArrayAt,
+  boolAt,
+  column,
+  numberAt,
+  paramValue,
+  requireColumn,
+} from "./columns.ts";
+import { gaiaTimeToUnixMs } from "./gaia_time.ts";
+
+const f = (
+  name: string,
+  type: ConstructorParameters<typeof Field>[1],
+  meta: Record<string, string>,
+) => new Field(name, type, true, toFieldMetadata({ name, ...meta }));
+
+/** The schema of {@linkcode epochPhotometry} tables. */
+export const EPOCH_PHOTOMETRY_SCHEMA: Schema = new Schema([
+  f("source_id", new Int64(), { ucd: "meta.id;meta.main", description: "Gaia source identifier" }),
+  f("transit_id", new Int64(), {
+    ucd: "meta.id",
+    description: "Transit identifier (null when not sent)",
+  }),
+  f("band", new Utf8(), { ucd: "instr.bandpass", description: "Photometric band: G, BP or RP" }),
+  f("time", new Float64(), {
+    unit: "d",
+    ucd: "time.epoch",
+    description: "Barycentric JD in TCB − 2455197.5 (Gaia time)",
+  }),
+  f("date", new TimestampMillisecond("UTC"), {
+    ucd: "time.epoch",
+    description: "The same barycentric instant as a UTC date (TCB→TDB→TT→TAI→UTC)",
+  }),
+  f("mag", new Float64(), { unit: "mag", ucd: "phot.mag", description: "Vega magnitude" }),
+  f("flux", new Float64(), { unit: "e-/s", ucd: "phot.flux", description: "Flux" }),
+  f("flux_error", new Float64(), {
+    unit: "e-/s",
+    ucd: "stat.error;phot.flux",
+    description: "Flux error",
+  }),
+  f("flux_over_error", new Float64(), {
+    ucd: "stat.snr",
+    description: "Flux divided by its error",
+  }),
+  f("rejected_by_photometry", new Bool(), {
+    ucd: "meta.code.qual",
+    description: "Rejected by the photometric processing",
+  }),
+  f("rejected_by_variability", new Bool(), {
+    ucd: "meta.code.qual",
+    description: "Rejected by the variability processing",
+  }),
+]);
+
+class Out {
+  sid = new Int64Builder();
+  tid = new Int64Builder();
+  band = new Utf8Builder();
+  time = new Float64Builder();
+  date = new Int64Builder(new TimestampMillisecond("UTC") as unknown as Int64);
+  mag = new Float64Builder();
+  flux = new Float64Builder();
+  err = new Float64Builder();
+  foe = new Float64Builder();
+  rp = new BoolBuilder();
+  rv = new BoolBuilder();
+
+  num(b: Float64Builder, x: number | null | undefined) {
+    if (x === null || x === undefined || Number.isNaN(x)) b.appendNull();
+    else b.append(x);
+  }
+  bool(b: BoolBuilder, x: boolean | null | undefined) {
+    if (x === null || x === undefined) b.appendNull();
+    else b.append(x);
+  }
+  row(
+    sid: bigint | null,
+    tid: bigint | null,
+    band: string,
+    time: number | null,
+    mag: number | null,
+    flux: number | null,
+    err: number | null,
+    foe: number | null,
+    rp: boolean | null,
+    rv: boolean | null,
+  ) {
+    if (sid === null) this.sid.appendNull();
+    else this.sid.append(sid);
+    if (tid === null) this.tid.appendNull();
+    else this.tid.append(tid);
+    this.band.appendString(band);
+    this.num(this.time, time);
+    if (time === null || Number.isNaN(time)) this.date.appendNull();
+    else this.date.appendNumber(Math.round(gaiaTimeToUnixMs(time)));
+    this.num(this.mag, mag);
+    this.num(this.flux, flux);
+    this.num(this.err, err);
+    this.num(this.foe, foe ?? (flux !== null && err ? flux / err : null));
+    this.bool(this.rp, rp);
+    this.bool(this.rv, rv);
+  }
+  table(): Table {
+    return new Table([
+      finishBatch(EPOCH_PHOTOMETRY_SCHEMA, [
+        this.sid,
+        this.tid,
+        this.band,
+        this.time,
+        this.date,
+        this.mag,
+        this.flux,
+        this.err,
+        this.foe,
+        this.rp,
+        this.rv,
+      ]),
+    ]);
+  }
+}
+
+function normaliseBand(b: string): string {
+  const u = b.trim().toUpperCase();
+  return u === "G" || u === "BP" || u === "RP" ? u : b.trim();
+}
+
+/**
+ * Turns an epoch photometry product into one row per observation:
+ * `source_id, transit_id, band, time, date, mag, flux, flux_error,
+ * flux_over_error, rejected_by_photometry, rejected_by_variability`.
+ * `time` is Gaia time (days, BJD TCB − 2455197.5) and `date` the same
+ * instant as a UTC timestamp.
+ *
+ * @param table the product as read (INDIVIDUAL/COMBINED rows or RAW arrays)
+ * @param sourceId the source, when the product carries it only in its name
+ * @throws {TypeError} ({@linkcode MissingColumnError}) when the table is not epoch photometry
+ *
+ * @example One observation per row
+ * ```ts
+ * import { tableFromArrays } from "apache-arrow";
+ * import { epochPhotometry } from "./epoch_photometry.ts";
+ * const raw = tableFromArrays({
+ *   source_id: new BigInt64Array([42n, 42n]),
+ *   band: ["G", "BP"],
+ *   time: new Float64Array([1700.5, 1700.5]),
+ *   mag: new Float64Array([15.1, 15.6]),
+ *   flux: new Float64Array([1000, 400]),
+ *   flux_error: new Float64Array([10, 8]),
+ *   rejected_by_photometry: [false, false],
+ *   rejected_by_variability: [false, true],
+ * });
+ * const t = epochPhotometry(raw);
+ * if (t.numRows !== 2 || t.getChild("band")!.get(1) !== "BP") throw new Error();
+ * if (!(t.getChild("date")!.get(0) > Date.parse("2014-08-27"))) throw new Error();
+ * ```
+ */
+export function epochPhotometry(table: Table, sourceId?: bigint): Table {
+  const out = new Out();
+  const bandCol = column(table, "band");
+  const sidCol = column(table, "source_id");
+  const fallbackSid = sourceId ?? parseSid(paramValue(table, "source_id"));
+  if (bandCol) {
+    const time = requireColumn(table, "EPOCH_PHOTOMETRY", "time", "obs_time", "transit_time");
+    const mag = column(table, "mag");
+    const flux = column(table, "flux");
+    const err = column(table, "flux_error");
+    const foe = column(table, "flux_over_error");
+    const rp = column(table, "rejected_by_photometry");
+    const rv = column(table, "rejected_by_variability");
+    const tid = column(table, "transit_id");
+    for (let i = 0; i < table.numRows; i++) {
+      out.row(
+        sidCol ? bigintAt(sidCol, i) : fallbackSid ?? null,
+        tid ? bigintAt(tid, i) : null,
+        normaliseBand(String(bandCol.get(i) ?? "")),
+        numberAt(time, i),
+        mag ? numberAt(mag, i) : null,
+        flux ? numberAt(flux, i) : null,
+        err ? numberAt(err, i) : null,
+        foe ? numberAt(foe, i) : null,
+        rp ? boolAt(rp, i) : null,
+        rv ? boolAt(rv, i) : null,
+      );
+    }
+    return out.table();
+  }
+  // RAW: one row per source, one array per band and quantity.
+  const bands = [
+    { band: "G", p: "g_transit_", q: "g_", flag: null },
+    { band: "BP", p: "bp_", q: "bp_", flag: "photometry_flag_bp_reject" },
+    { band: "RP", p: "rp_", q: "rp_", flag: "photometry_flag_rp_reject" },
+  ];
+  const found = bands.filter((b) => column(table, `${b.p}time`, `${b.q}obs_time`));
+  if (found.length === 0) {
+    throw new TypeError(
+      `EPOCH_PHOTOMETRY product has neither a "band" column (one row per observation) nor per-band arrays such as "g_transit_time"; it has ${
+        table.schema.fields.map((x) => x.name).join(", ")
+      }`,
+    );
+  }
+  const tids = column(table, "transit_id");
+  for (let i = 0; i < table.numRows; i++) {
+    const sid = sidCol ? bigintAt(sidCol, i) : fallbackSid ?? null;
+    const tidArr = tids ? arrayAt(tids, i) : null;
+    const tidBig = tids && tidArr ? bigArrayAt(tids, i) : null;
+    for (const b of found) {
+      const t = arrayAt(column(table, `${b.p}time`, `${b.q}obs_time`)!, i);
+      if (!t) continue;
+      const get = (...names: string[]) => {
+        const c = column(table, ...names);
+        return c ? arrayAt(c, i) : null;
+      };
+      const getB = (...names: string[]) => {
+        const c = column(table, ...names);
+        return c ? boolArrayAt(c, i) : null;
+      };
+      const mag = get(`${b.p}mag`, `${b.q}mag`);
+      const flux = get(`${b.p}flux`, `${b.q}flux`);
+      const err = get(`${b.p}flux_error`, `${b.q}flux_error`);
+      const foe = get(`${b.p}flux_over_error`, `${b.q}flux_over_error`);
+      const rp = getB(`${b.q}rejected_by_photometry`, ...(b.flag ? [b.flag] : []));
+      const rv = getB(`${b.q}rejected_by_variability`, `variability_flag_${b.q}reject`);
+      for (let k = 0; k < t.length; k++) {
+        if (Number.isNaN(t[k])) continue; // no observation in this band at this transit
+        out.row(
+          sid,
+          tidBig ? tidBig[k] ?? null : null,
+          b.band,
+          t[k],
+          mag ? mag[k] : null,
+          flux ? flux[k] : null,
+          err ? err[k] : null,
+          foe ? foe[k] : null,
+          rp ? rp[k] ?? null : null,
+          rv ? rv[k] ?? null : null,
+        );
+      }
+    }
+  }
+  return out.table();
+}
+
+function parseSid(v: string | undefined): bigint | undefined {
+  return v !== undefined && /^\s*-?\d+\s*$/.test(v) ? BigInt(v.trim()) : undefined;
+}
+
+function bigArrayAt(v: ReturnType<typeof column> & object, i: number): Array<bigint | null> | null {
+  const x = v.get(i);
+  if (x === null || x === undefined) return null;
+  if (typeof x === "string") {
+    return x.replace(/^[([{]|[)\]}]$/g, "").trim().split(/[\s,]+/).map((p: string) =>
+      /^-?\d+$/.test(p) ? BigInt(p) : null
+    );
+  }
+  const out: Array<bigint | null> = [];
+  for (let k = 0; k < x.length; k++) {
+    const y = x.get(k);
+    out.push(y === null || y === undefined ? null : BigInt(y));
+  }
+  return out;
+}

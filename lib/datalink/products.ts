@@ -1,0 +1,210 @@
+/**
+ * {@linkcode DataLinkProducts}: everything one `load()` brought back,
+ * indexed by source and product type, with the per-ID manifest.
+ *
+ * @module
+ */
+import { Table } from "apache-arrow";
+import type pl from "nodejs-polars";
+import { bigintAt, column } from "./columns.ts";
+import { DataLinkManifest } from "./manifest.ts";
+import { arrowToPolars } from "./polars.ts";
+import { DataLinkProduct } from "./product.ts";
+
+/**
+ * The products of a DataLink load: iterate them, look one up by source id
+ * and type, or get all sources of one type as one tidy table / DataFrame
+ * (each row carries its `source_id`).
+ *
+ * @example
+ * ```ts
+ * import { tableFromArrays } from "apache-arrow";
+ * import { DataLinkProduct, DataLinkProducts } from "./mod.ts";
+ * const spec = (id: bigint) => new DataLinkProduct({
+ *   type: "RVS", fileName: `RVS-Gaia DR3 ${id}.csv`, format: "csv", sourceId: id,
+ *   table: tableFromArrays({ wavelength: new Float64Array([846, 847]), flux: new Float64Array([1, 0.9]) }),
+ * });
+ * const all = new DataLinkProducts([spec(1n), spec(2n)]);
+ * if (all.get(2n, "RVS")?.sourceId !== 2n) throw new Error();
+ * if (all.table("RVS").numRows !== 4) throw new Error();
+ * ```
+ */
+export class DataLinkProducts implements Iterable<DataLinkProduct> {
+  /** Every product file, in the order read. */
+  readonly products: readonly DataLinkProduct[];
+  /** Per-ID outcome of the load. */
+  readonly manifest: DataLinkManifest;
+  /** Bytes downloaded. */
+  readonly bytes: number;
+  #index: Map<string, Map<string, DataLinkProduct[]>> | undefined;
+
+  constructor(products: DataLinkProduct[], manifest = new DataLinkManifest(), bytes = 0) {
+    this.products = products;
+    this.manifest = manifest;
+    this.bytes = bytes;
+  }
+
+  /** Product types present. */
+  get types(): string[] {
+    return [...new Set(this.products.map((p) => p.type))];
+  }
+
+  /** Sources with at least one product. */
+  get sourceIds(): bigint[] {
+    return [...this.#byId().keys()].map((k) => BigInt(k));
+  }
+
+  /** Number of product files. */
+  get size(): number {
+    return this.products.length;
+  }
+
+  [Symbol.iterator](): Iterator<DataLinkProduct> {
+    return this.products[Symbol.iterator]();
+  }
+
+  #byId(): Map<string, Map<string, DataLinkProduct[]>> {
+    if (this.#index) return this.#index;
+    const index = new Map<string, Map<string, DataLinkProduct[]>>();
+    const put = (id: bigint, p: DataLinkProduct) => {
+      const k = id.toString();
+      let m = index.get(k);
+      if (!m) index.set(k, m = new Map());
+      const list = m.get(p.type);
+      if (list) list.push(p);
+      else m.set(p.type, [p]);
+    };
+    for (const p of this.products) {
+      if (p.sourceId !== undefined) {
+        put(p.sourceId, p);
+        continue;
+      }
+      // A file holding many sources: split its tidy table into runs per source.
+      for (const [id, slices] of splitBySource(p.table)) {
+        const tidy = slices.length === 1 ? slices[0] : slices[0].concat(...slices.slice(1));
+        put(
+          id,
+          new DataLinkProduct({
+            type: p.type,
+            table: p.raw,
+            tidy,
+            fileName: p.fileName,
+            format: p.format,
+            sourceId: id,
+          }),
+        );
+      }
+    }
+    return this.#index = index;
+  }
+
+  /**
+   * The product of a source (its first of `type`; with no type, its only
+   * product, or the first one).
+   */
+  get(sourceId: bigint | number | string, type?: string): DataLinkProduct | undefined {
+    const m = this.#byId().get(BigInt(sourceId).toString());
+    if (!m) return undefined;
+    if (type !== undefined) return m.get(type.toUpperCase())?.[0];
+    return m.values().next().value?.[0];
+  }
+
+  /** Every product of a source, by type. */
+  forSource(sourceId: bigint | number | string): Map<string, DataLinkProduct[]> {
+    return this.#byId().get(BigInt(sourceId).toString()) ?? new Map();
+  }
+
+  /** Every product file of a type. */
+  ofType(type: string): DataLinkProduct[] {
+    const t = type.toUpperCase();
+    return this.products.filter((p) => p.type === t);
+  }
+
+  #pickType(type: string | undefined): string {
+    if (type !== undefined) return type.toUpperCase();
+    const types = this.types;
+    if (types.length === 1) return types[0];
+    throw new TypeError(
+      types.length === 0
+        ? "No products were loaded"
+        : `Products of several types were loaded (${types.join(", ")}); name the type, e.g. table(${
+          JSON.stringify(types[0])
+        })`,
+    );
+  }
+
+  /**
+   * All sources' tidy tables of one type, concatenated (each row has its
+   * `source_id`). The type may be left out when only one was loaded.
+   *
+   * @throws {TypeError} when no type is given and several were loaded
+   */
+  table(type?: string): Table {
+    const t = this.#pickType(type);
+    const tables = this.ofType(t).map((p) => p.table).filter((x) => x.numRows > 0);
+    if (tables.length === 0) {
+      const any = this.ofType(t)[0];
+      if (any) return any.table;
+      throw new TypeError(
+        `No ${t} products were loaded; types present: ${this.types.join(", ") || "none"}`,
+      );
+    }
+    return tables.length === 1 ? tables[0] : tables[0].concat(...tables.slice(1));
+  }
+
+  /** {@linkcode DataLinkProducts.table} as a Polars DataFrame. */
+  toPolars(type?: string): pl.DataFrame {
+    return arrowToPolars(this.table(type));
+  }
+
+  /** Counts per type and the manifest. */
+  toJSON(): Record<string, unknown> {
+    const perType: Record<string, number> = {};
+    for (const p of this.products) perType[p.type] = (perType[p.type] ?? 0) + 1;
+    return {
+      files: this.products.length,
+      sources: this.sourceIds.length,
+      perType,
+      bytes: this.bytes,
+      manifest: this.manifest.toJSON(),
+    };
+  }
+
+  /** Compact text summary. */
+  toString(): string {
+    const perType = Object.entries(this.toJSON().perType as Record<string, number>)
+      .map(([t, n]) => `${t} ×${n}`).join(", ");
+    return `DataLinkProducts: ${this.products.length} files for ${this.sourceIds.length} sources (${
+      perType || "none"
+    }); ${this.manifest}`;
+  }
+
+  /** Compact text for `console.log` / `Deno.inspect`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+}
+
+function splitBySource(table: Table): Map<bigint, Table[]> {
+  const out = new Map<bigint, Table[]>();
+  const sid = column(table, "source_id");
+  if (!sid) return out;
+  let start = 0;
+  let cur: bigint | null = table.numRows ? bigintAt(sid, 0) : null;
+  const flush = (end: number) => {
+    if (cur === null || end <= start) return;
+    const list = out.get(cur);
+    const slice = table.slice(start, end);
+    if (list) list.push(slice);
+    else out.set(cur, [slice]);
+  };
+  for (let i = 1; i <= table.numRows; i++) {
+    const v = i < table.numRows ? bigintAt(sid, i) : null;
+    if (i === table.numRows || v !== cur) {
+      flush(i);
+      start = i;
+      cur = v;
+    }
+  }
+  return out;
+}
