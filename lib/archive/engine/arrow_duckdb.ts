@@ -1,0 +1,203 @@
+/**
+ * Arrow tables into DuckDB tables through the appender, 2048 rows per data
+ * chunk: numeric columns are copied as typed arrays into the chunk's vectors,
+ * nulls set in the validity mask, strings assigned one by one.
+ *
+ * @module
+ */
+import {
+  type DataType,
+  type RecordBatch,
+  type Schema,
+  type Table,
+  Type,
+  type Vector,
+} from "apache-arrow";
+import {
+  DuckDBBigIntType,
+  DuckDBBooleanType,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBDoubleType,
+  DuckDBFloatType,
+  DuckDBIntegerType,
+  DuckDBSmallIntType,
+  DuckDBTinyIntType,
+  type DuckDBType,
+  DuckDBUTinyIntType,
+  DuckDBVarCharType,
+} from "@duckdb/node-api";
+import { quoteSqlIdentifier } from "../../adql/translate.ts";
+import type { ColumnDef } from "./types.ts";
+
+const CHUNK = 2048;
+
+/** The DuckDB SQL type and node-api type for an Arrow type. */
+export function duckdbTypeFor(type: DataType): { sql: string; type: DuckDBType } {
+  switch (type.typeId) {
+    case Type.Bool:
+      return { sql: "BOOLEAN", type: DuckDBBooleanType.instance };
+    case Type.Int: {
+      const t = type as unknown as { bitWidth: number; isSigned: boolean };
+      if (t.bitWidth === 8) {
+        return t.isSigned
+          ? { sql: "TINYINT", type: DuckDBTinyIntType.instance }
+          : { sql: "UTINYINT", type: DuckDBUTinyIntType.instance };
+      }
+      if (t.bitWidth === 16) {
+        return t.isSigned
+          ? { sql: "SMALLINT", type: DuckDBSmallIntType.instance }
+          : { sql: "INTEGER", type: DuckDBIntegerType.instance };
+      }
+      if (t.bitWidth === 32 && t.isSigned) {
+        return { sql: "INTEGER", type: DuckDBIntegerType.instance };
+      }
+      return { sql: "BIGINT", type: DuckDBBigIntType.instance };
+    }
+    case Type.Float: {
+      const p = (type as unknown as { precision: number }).precision;
+      return p === 2
+        ? { sql: "DOUBLE", type: DuckDBDoubleType.instance }
+        : { sql: "FLOAT", type: DuckDBFloatType.instance };
+    }
+    default:
+      return { sql: "VARCHAR", type: DuckDBVarCharType.instance };
+  }
+}
+
+/** The VOTable datatype of an Arrow type, for column definitions. */
+export function votableDatatypeForArrow(type: DataType): ColumnDef["datatype"] {
+  switch (type.typeId) {
+    case Type.Bool:
+      return "boolean";
+    case Type.Int: {
+      const t = type as unknown as { bitWidth: number; isSigned: boolean };
+      if (t.bitWidth === 8) return t.isSigned ? "short" : "unsignedByte";
+      if (t.bitWidth === 16) return t.isSigned ? "short" : "int";
+      if (t.bitWidth === 32 && t.isSigned) return "int";
+      return "long";
+    }
+    case Type.Float:
+      return (type as unknown as { precision: number }).precision === 2 ? "double" : "float";
+    default:
+      return "char";
+  }
+}
+
+interface ChunkVector {
+  items?: { set(a: ArrayLike<number> | ArrayLike<bigint>, offset?: number): void };
+  setItem(i: number, v: unknown): void;
+  flush(): void;
+  validity: { setItemValid(i: number, valid: boolean): void };
+}
+
+function textOf(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "bigint") return v.toString();
+  if (v && typeof v === "object" && "toArray" in v) {
+    return JSON.stringify(
+      Array.from(
+        (v as { toArray(): ArrayLike<unknown> }).toArray(),
+        (x) => typeof x === "bigint" ? x.toString() : x,
+      ),
+    );
+  }
+  return String(v);
+}
+
+/**
+ * Creates `target` (a quoted, qualified DuckDB name built by the caller) with
+ * the Arrow table's columns and appends its rows.
+ *
+ * @param con A DuckDB connection.
+ * @param schemaName The DuckDB schema (created if missing).
+ * @param tableName The table name.
+ * @param table The rows (any number of batches).
+ * @param options `oidColumn`: name of an INTEGER row-number column (1..n) to
+ * put first, as the archive does for user tables; `names`: physical column
+ * names to use instead of the Arrow field names (same order); `temporary`:
+ * create a TEMP table (visible to this connection only).
+ */
+export async function loadArrowTable(
+  con: DuckDBConnection,
+  schemaName: string | undefined,
+  tableName: string,
+  table: Table | { schema: Schema; batches: Iterable<RecordBatch> },
+  options: { oidColumn?: string; names?: string[]; temporary?: boolean } = {},
+): Promise<number> {
+  const fields = table.schema.fields;
+  const names = options.names ?? fields.map((f) => f.name);
+  const types = fields.map((f) => duckdbTypeFor(f.type));
+  const cols = names.map((n, i) => `${quoteSqlIdentifier(n)} ${types[i].sql}`);
+  if (options.oidColumn) cols.unshift(`${quoteSqlIdentifier(options.oidColumn)} INTEGER`);
+  const qualified = schemaName
+    ? `${quoteSqlIdentifier(schemaName)}.${quoteSqlIdentifier(tableName)}`
+    : quoteSqlIdentifier(tableName);
+  if (schemaName) await con.run(`CREATE SCHEMA IF NOT EXISTS ${quoteSqlIdentifier(schemaName)}`);
+  await con.run(
+    `CREATE ${options.temporary ? "TEMP " : ""}TABLE ${qualified} (${cols.join(", ")})`,
+  );
+  const appender = await con.createAppender(tableName, options.temporary ? "temp" : schemaName);
+  const chunkTypes = types.map((t) => t.type);
+  if (options.oidColumn) chunkTypes.unshift(DuckDBIntegerType.instance);
+  const shift = options.oidColumn ? 1 : 0;
+  let rowNumber = 0;
+  try {
+    for (const batch of table.batches) {
+      const columns: Vector[] = fields.map((_, i) => batch.getChildAt(i)!);
+      const arrays = columns.map((c, i) => {
+        const id = fields[i].type.typeId;
+        return (id === Type.Int || id === Type.Float) && c.nullCount === 0
+          ? c.toArray() as ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }
+          : undefined;
+      });
+      for (let start = 0; start < batch.numRows; start += CHUNK) {
+        const n = Math.min(CHUNK, batch.numRows - start);
+        const chunk = DuckDBDataChunk.create(chunkTypes, n);
+        if (options.oidColumn) {
+          const v = chunk.getColumnVector(0) as unknown as ChunkVector;
+          const oids = new Int32Array(n);
+          for (let i = 0; i < n; i++) oids[i] = rowNumber + start + i + 1;
+          v.items!.set(oids);
+          v.flush();
+        }
+        for (let c = 0; c < fields.length; c++) {
+          const v = chunk.getColumnVector(c + shift) as unknown as ChunkVector;
+          const col = columns[c];
+          const arr = arrays[c];
+          const sqlType = types[c].sql;
+          if (arr && v.items && arr.constructor === v.items.constructor) {
+            v.items.set(arr.subarray(start, start + n));
+          } else if (sqlType === "VARCHAR") {
+            for (let i = 0; i < n; i++) {
+              const x = col.get(start + i);
+              v.setItem(i, x === null || x === undefined ? null : textOf(x));
+            }
+          } else if (sqlType === "BIGINT") {
+            for (let i = 0; i < n; i++) {
+              const x = col.get(start + i);
+              v.setItem(i, x === null || x === undefined ? null : BigInt(x));
+            }
+          } else if (sqlType === "FLOAT" || sqlType === "DOUBLE") {
+            for (let i = 0; i < n; i++) {
+              const x = col.get(start + i) as number | null;
+              v.setItem(i, x === null || x === undefined || Number.isNaN(x) ? null : x);
+            }
+          } else {
+            for (let i = 0; i < n; i++) {
+              const x = col.get(start + i);
+              v.setItem(i, x === null || x === undefined ? null : x);
+            }
+          }
+          v.flush();
+        }
+        appender.appendDataChunk(chunk);
+      }
+      rowNumber += batch.numRows;
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  return rowNumber;
+}
