@@ -94,8 +94,9 @@ export function galacticToIcrs(lDeg: number, bDeg: number, out: LonLat): LonLat 
  * @example
  * ```ts
  * import { icrsToEcliptic } from "./coordinates.ts";
+ * // the June solstice point lies on the ecliptic at longitude 90
  * const e = icrsToEcliptic(90, 23.4392794, { lon: 0, lat: 0 });
- * if (Math.abs(e.lat - 46.8785588) > 1e-6) throw new Error(String(e.lat));
+ * if (Math.abs(e.lat) > 1e-6 || Math.abs(e.lon - 90) > 1e-6) throw new Error(JSON.stringify(e));
  * ```
  */
 export function icrsToEcliptic(raDeg: number, decDeg: number, out: LonLat): LonLat {
