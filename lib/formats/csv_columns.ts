@@ -39,7 +39,7 @@ import type {
   NumberBuilder,
   Utf8Builder,
 } from "../table/builders.ts";
-import { CsvSyntaxError } from "./errors.ts";
+import { CsvSyntaxError, EcsvFormatError, JsonFormatError } from "./errors.ts";
 
 /** Field spans of one batch, as the tokenizer leaves them. */
 export interface FieldSpans {
@@ -67,6 +67,10 @@ export interface FieldSpans {
 export const QUOTED = 1;
 /** Flag bit: the field contains doubled quotes. */
 export const ESCAPED = 2;
+/** Flag bit: a JSON string with backslash escapes (span inside the quotes). */
+export const JSON_ESCAPED = 4;
+/** Flag bit: a JSON `null` (or another explicit null token). */
+export const NULL_TOKEN = 8;
 
 /** How empty and sentinel fields are read. */
 export interface NullRules {
@@ -183,6 +187,7 @@ export function isNull(
   flag: number,
   rules: NullRules,
 ): boolean {
+  if (flag & NULL_TOKEN) return true;
   if (flag & QUOTED) return e === s && rules.quotedEmptyIsNull;
   const n = e - s;
   const nv = rules.nullValues;
@@ -243,6 +248,25 @@ function unescaped(buf: Uint8Array, s: number, e: number, quote: number): [Uint8
   return [unescapeBuf, n];
 }
 
+const utf8 = new TextDecoder();
+
+function jsonString(
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  spans: FieldSpans,
+  rules: NullRules,
+  r: number,
+  c: number,
+  field: Field,
+): string {
+  try {
+    return JSON.parse('"' + utf8.decode(buf.subarray(s, e)) + '"');
+  } catch {
+    fail(spans, rules, r, c, field, "a valid JSON string (bad escape)");
+  }
+}
+
 function fail(
   spans: FieldSpans,
   rules: NullRules,
@@ -255,11 +279,17 @@ function fail(
   const text = new TextDecoder().decode(
     spans.buf.subarray(spans.starts[i], Math.min(spans.ends[i], spans.starts[i] + 60)),
   );
-  throw new CsvSyntaxError(
-    `Value "${text}" in column "${field.name}" is not ${what}`,
-    { line: spans.rowLine[r], offset: spans.rowOffset[r], element: field.name },
-    rules.format,
-  );
+  const message = `Value "${text}" in column "${field.name}" is not ${what}`;
+  if (rules.format === "json") {
+    // JSON rows have no useful line: rowLine holds the row index.
+    throw new JsonFormatError(message, {
+      offset: spans.rowOffset[r],
+      element: `data[${spans.rowLine[r]}][${c}] (${field.name})`,
+    });
+  }
+  const where = { line: spans.rowLine[r], offset: spans.rowOffset[r], element: field.name };
+  if (rules.format === "ecsv") throw new EcsvFormatError(message, where);
+  throw new CsvSyntaxError(message, where, rules.format);
 }
 
 /**
@@ -291,6 +321,8 @@ export function appendColumn(
         else if (fl & ESCAPED) {
           const [u, n] = unescaped(buf, s, e, spans.quote);
           b.appendUtf8Bytes(u, 0, n);
+        } else if (fl & JSON_ESCAPED) {
+          b.appendString(jsonString(buf, s, e, spans, rules, r, c, field));
         } else b.appendUtf8Bytes(buf, s, e);
       }
       return;
@@ -428,10 +460,11 @@ function appendArrayText(
   const t = items.type as DataType;
   let i = s;
   while (i < e) {
-    while (i < e && (buf[i] === 0x20 || buf[i] === 0x2c || buf[i] === 0x09)) i++;
+    // Separators: spaces, commas, and the brackets of nested arrays (flattened).
+    while (i < e && isArraySep(buf[i])) i++;
     if (i >= e) break;
     let j = i;
-    while (j < e && buf[j] !== 0x20 && buf[j] !== 0x2c && buf[j] !== 0x09) j++;
+    while (j < e && !isArraySep(buf[j])) j++;
     if (t.typeId === Type.Float) {
       const v = parseFloatAscii(buf, i, j);
       if (v === v) (items as NumberBuilder).append(v);
@@ -439,7 +472,7 @@ function appendArrayText(
         (items as NumberBuilder).appendNull();
       } else fail(spans, rules, r, c, field, "an array of numbers");
     } else if (t.typeId === Type.Bool) {
-      const v = parseBoolAscii(buf, i, j);
+      const v = j - i === 4 && buf[i] === 0x6e ? BOOL_NULL : parseBoolAscii(buf, i, j);
       if (v === BOOL_TRUE) (items as BoolBuilder).append(true);
       else if (v === BOOL_FALSE) (items as BoolBuilder).append(false);
       else if (v === BOOL_NULL) items.appendNull();
@@ -467,6 +500,11 @@ function appendArrayText(
     }
     throw err;
   }
+}
+
+function isArraySep(b: number): boolean {
+  return b === 0x20 || b === 0x2c || b === 0x09 || b === 0x5b || b === 0x5d || b === 0x28 ||
+    b === 0x29;
 }
 
 /** The floating-point type check used by writers and readers. */
