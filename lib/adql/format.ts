@@ -109,7 +109,9 @@ function expr(e: Expr): string {
       return s + " END";
     }
     case "cast":
-      return `CAST(${expr(e.expr)} AS ${e.type}${e.length !== undefined ? `(${e.length})` : ""})`;
+      return `CAST(${wrap(e.expr, 5)} AS ${e.type}${
+        e.length !== undefined ? `(${e.length})` : ""
+      })`;
     case "subquery":
       return `(${formatAdql(e.query)})`;
     case "compare":
