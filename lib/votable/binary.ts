@@ -1,0 +1,183 @@
+/**
+ * The BINARY / BINARY2 scanner: base64 text of `<STREAM encoding="base64">`
+ * decoded in large blocks as it arrives (native `setFromBase64`), then whole
+ * rows read from the decoded bytes with a DataView (big-endian, as VOTable
+ * writes them) straight into the column builders. BINARY2 rows start with a
+ * null bitmap, one bit per field, most significant bit first.
+ *
+ * @module
+ */
+import type { ColumnBuilder } from "../table/builders.ts";
+import { appendBinary, variableBytes } from "./columns.ts";
+import { truncated, VOTableSyntaxError } from "./errors.ts";
+import type { FieldSpec } from "./fields.ts";
+import type { ByteInput } from "./input.ts";
+
+const ascii = new TextDecoder("latin1");
+
+interface Base64Target {
+  setFromBase64(
+    s: string,
+    o?: {
+      alphabet?: "base64" | "base64url";
+      lastChunkHandling?: "loose" | "strict" | "stop-before-partial";
+    },
+  ): { read: number; written: number };
+}
+
+/** Decoded bytes of one table's STREAM plus the row decoder. */
+export class BinaryScanner {
+  readonly #specs: FieldSpec[];
+  readonly #builders: ColumnBuilder[];
+  readonly #binary2: boolean;
+  readonly #maskBytes: number;
+  readonly #rowSize: number; // -1 when some field is variable
+  #bin = new Uint8Array(1 << 16);
+  #dv = new DataView(this.#bin.buffer);
+  #bpos = 0;
+  #blen = 0;
+  /** Rows read so far (whole table). */
+  rows = 0;
+  /** Absolute input offset of the base64 text being decoded (for errors). */
+  #textOffset = 0;
+
+  constructor(specs: FieldSpec[], builders: ColumnBuilder[], binary2: boolean) {
+    this.#specs = specs;
+    this.#builders = builders;
+    this.#binary2 = binary2;
+    this.#maskBytes = binary2 ? (specs.length + 7) >> 3 : 0;
+    let size = this.#maskBytes;
+    for (const s of specs) {
+      if (s.binBytes < 0) {
+        size = -1;
+        break;
+      }
+      size += s.binBytes;
+    }
+    this.#rowSize = size;
+  }
+
+  /**
+   * Decodes the base64 text available in `inp` up to `</STREAM>` or the end
+   * of the buffer. Returns true when the STREAM's text has ended (the input is
+   * left at its `<`).
+   */
+  decode(inp: ByteInput): boolean {
+    const buf = inp.buf;
+    let lt = buf.indexOf(0x3c, inp.pos);
+    const final = lt >= 0 && lt < inp.len;
+    if (!final) lt = inp.len;
+    if (lt === inp.pos) return final;
+    // Room for the decoded bytes.
+    const keep = this.#blen - this.#bpos;
+    const need = keep + Math.ceil(((lt - inp.pos) * 3) / 4) + 3;
+    if (this.#bpos > 0 && (need > this.#bin.length || this.#bpos > this.#bin.length >> 1)) {
+      this.#bin.copyWithin(0, this.#bpos, this.#blen);
+      this.#blen = keep;
+      this.#bpos = 0;
+    }
+    if (need > this.#bin.length) {
+      const n = new Uint8Array(Math.max(need, this.#bin.length * 2));
+      n.set(this.#bin.subarray(this.#bpos, this.#blen));
+      this.#bin = n;
+      this.#dv = new DataView(n.buffer);
+      this.#blen = keep;
+      this.#bpos = 0;
+    }
+    this.#textOffset = inp.offset(inp.pos);
+    const text = ascii.decode(buf.subarray(inp.pos, lt));
+    let r: { read: number; written: number };
+    try {
+      r = (this.#bin.subarray(this.#blen) as unknown as Base64Target).setFromBase64(text, {
+        lastChunkHandling: final ? "loose" : "stop-before-partial",
+      });
+    } catch (e) {
+      const bad = /[^A-Za-z0-9+/=\s]/.exec(text);
+      throw new VOTableSyntaxError(
+        bad
+          ? `Invalid character "${bad[0]}" in base64 STREAM data`
+          : `Malformed base64 in STREAM data (${(e as Error).message})`,
+        { offset: this.#textOffset + (bad ? bad.index : 0), element: "STREAM", cause: e },
+      );
+    }
+    this.#blen += r.written;
+    inp.pos += r.read;
+    return final && inp.pos === lt;
+  }
+
+  /**
+   * Reads whole rows from the decoded bytes until they run out or `limit`
+   * rows are in the builders. Returns true when the batch is full.
+   */
+  rowsFrom(limit: number): boolean {
+    const specs = this.#specs;
+    const builders = this.#builders;
+    const nf = specs.length;
+    const bin = this.#bin;
+    const dv = this.#dv;
+    const end = this.#blen;
+    const mask = this.#maskBytes;
+    const fixedSize = this.#rowSize;
+    const binary2 = this.#binary2;
+    let p = this.#bpos;
+    let inBatch = nf ? builders[0].length : 0;
+    while (inBatch < limit) {
+      if (fixedSize >= 0) {
+        if (end - p < fixedSize || fixedSize === 0) break;
+      } else {
+        // Walk the length prefixes to see whether the whole row is here.
+        let off = p + mask;
+        let ok = true;
+        for (let j = 0; j < nf; j++) {
+          const s = specs[j];
+          if (s.binBytes >= 0) off += s.binBytes;
+          else {
+            if (off + 4 > end) {
+              ok = false;
+              break;
+            }
+            const n = dv.getInt32(off);
+            if (n < 0) {
+              throw new VOTableSyntaxError(
+                `Negative array length ${n} in row ${this.rows + 1} (column "${s.meta.name}")`,
+                { element: "STREAM", offset: this.#textOffset },
+              );
+            }
+            off += 4 + variableBytes(s, n);
+          }
+          if (off > end) {
+            ok = false;
+            break;
+          }
+        }
+        if (!ok) break;
+      }
+      let off = p + mask;
+      for (let j = 0; j < nf; j++) {
+        const s = specs[j];
+        const isNull = binary2 && (bin[p + (j >> 3)] & (0x80 >> (j & 7))) !== 0;
+        let n = s.fixed;
+        if (n < 0) {
+          n = dv.getInt32(off);
+          off += 4;
+        }
+        off = appendBinary(s, builders[j], dv, bin, off, n, isNull);
+      }
+      p = off;
+      this.rows++;
+      inBatch++;
+    }
+    this.#bpos = p;
+    return inBatch >= limit;
+  }
+
+  /** Throws when decoded bytes are left over at the end of the STREAM (a cut row). */
+  finish(): void {
+    if (this.#blen !== this.#bpos) {
+      throw truncated(
+        `STREAM data ends inside row ${this.rows + 1} (${this.#blen - this.#bpos} bytes left over)`,
+        { element: "STREAM", offset: this.#textOffset },
+      );
+    }
+  }
+}

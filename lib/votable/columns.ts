@@ -1,0 +1,404 @@
+/**
+ * Per-value decoding into the column builders: TABLEDATA cell text and
+ * BINARY/BINARY2 bytes, for every VOTable datatype and arraysize.
+ *
+ * @module
+ */
+import {
+  BOOL_FALSE,
+  BOOL_INVALID,
+  BOOL_NULL,
+  isAsciiSpace,
+  isNanAscii,
+  parseBoolAscii,
+  parseFloatAscii,
+  parseInt64Ascii,
+  parseIntAscii,
+} from "../table/ascii.ts";
+import type {
+  BigIntBuilder,
+  BoolBuilder,
+  ColumnBuilder,
+  FixedSizeListBuilder,
+  ListBuilder,
+  NumberBuilder,
+  Utf8Builder,
+} from "../table/builders.ts";
+import { VOTableSyntaxError } from "./errors.ts";
+import {
+  type FieldSpec,
+  K_BIT,
+  K_BOOLEAN,
+  K_CHAR,
+  K_DCOMPLEX,
+  K_DOUBLE,
+  K_FCOMPLEX,
+  K_FLOAT,
+  K_INT,
+  K_LONG,
+  K_SHORT,
+  K_UBYTE,
+  K_UNICODE,
+} from "./fields.ts";
+
+const words = new Int32Array(2);
+const utf16 = new TextDecoder("utf-16be");
+const latin1 = new TextDecoder("latin1");
+
+/** Where a value sits, for error messages. */
+export interface ValueContext {
+  /** Absolute offset of buf[0]. */
+  base: number;
+  /** 0-based row number in the table. */
+  row: number;
+}
+
+function bad(
+  spec: FieldSpec,
+  ctx: ValueContext,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  what: string,
+): never {
+  const text = latin1.decode(buf.subarray(s, Math.min(e, s + 60)));
+  throw new VOTableSyntaxError(
+    `Value "${text}" in row ${
+      ctx.row + 1
+    } is not ${what} (column "${spec.meta.name}", datatype ${spec.meta.datatype}${
+      spec.meta.arraysize ? `, arraysize ${spec.meta.arraysize}` : ""
+    })`,
+    { offset: ctx.base + s, element: `TD (column ${spec.meta.name})` },
+  );
+}
+
+/** Appends one scalar item parsed from text. Returns false for a null. */
+function appendTextItem(
+  kind: number,
+  spec: FieldSpec,
+  b: ColumnBuilder,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  ctx: ValueContext,
+  scalar: boolean,
+): void {
+  switch (kind) {
+    case K_DOUBLE:
+    case K_FLOAT: {
+      const v = parseFloatAscii(buf, s, e);
+      if (v !== v) {
+        if (!isNanAscii(buf, s, e)) {
+          bad(spec, ctx, buf, s, e, `a ${kind === K_DOUBLE ? "double" : "float"}`);
+        }
+        if (scalar) {
+          b.appendNull();
+          return;
+        }
+      }
+      (b as NumberBuilder).append(v);
+      return;
+    }
+    case K_LONG: {
+      if (!parseInt64Ascii(buf, s, e, words)) bad(spec, ctx, buf, s, e, "a long (64-bit integer)");
+      if (spec.hasNullLong && words[0] === spec.nullLo && words[1] === spec.nullHi) b.appendNull();
+      else (b as BigIntBuilder).appendWords(words[0], words[1]);
+      return;
+    }
+    case K_INT:
+    case K_SHORT:
+    case K_UBYTE: {
+      let v = parseIntAscii(buf, s, e);
+      if (v !== v) bad(spec, ctx, buf, s, e, "an integer");
+      if (kind === K_INT) {
+        if (v < -2147483648 || v > 4294967295) bad(spec, ctx, buf, s, e, "a 32-bit int");
+        v = v | 0; // hexadecimal bit patterns wrap
+      } else if (kind === K_SHORT) {
+        if (v < -32768 || v > 65535) bad(spec, ctx, buf, s, e, "a 16-bit short");
+        v = (v << 16) >> 16;
+      } else if (v < 0 || v > 255) bad(spec, ctx, buf, s, e, "an unsignedByte (0-255)");
+      if (v === spec.nullInt) b.appendNull();
+      else (b as NumberBuilder).append(v);
+      return;
+    }
+    case K_BOOLEAN:
+    case K_BIT: {
+      const v = parseBoolAscii(buf, s, e);
+      if (v === BOOL_INVALID) {
+        bad(spec, ctx, buf, s, e, kind === K_BIT ? "a bit (0 or 1)" : "a boolean");
+      }
+      if (v === BOOL_NULL) b.appendNull();
+      else (b as BoolBuilder).append(v !== BOOL_FALSE);
+      return;
+    }
+  }
+}
+
+/**
+ * Appends the value of one TD (bytes `buf[s..e)`, entities already decoded)
+ * to the column's builder. Empty text is null.
+ */
+export function appendText(
+  spec: FieldSpec,
+  b: ColumnBuilder,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  ctx: ValueContext,
+): void {
+  if (spec.isString) {
+    if (s === e) b.appendNull();
+    else if (spec.kind === K_CHAR || spec.kind === K_UNICODE) {
+      (b as Utf8Builder).appendUtf8Bytes(buf, s, e);
+    }
+    return;
+  }
+  let t = s;
+  while (t < e && isAsciiSpace(buf[t])) t++;
+  if (t === e) {
+    b.appendNull();
+    return;
+  }
+  const kind = spec.kind;
+  if (!spec.isList) {
+    if (kind === K_FCOMPLEX || kind === K_DCOMPLEX) {
+      appendComplexText(spec, b as FixedSizeListBuilder<NumberBuilder>, buf, t, e, ctx, 1);
+      return;
+    }
+    appendTextItem(kind, spec, b, buf, t, e, ctx, true);
+    return;
+  }
+  // Arrays: whitespace-separated items (bits may also be run together).
+  const list = b as ListBuilder | FixedSizeListBuilder;
+  const items = list.values;
+  const before = items.length;
+  if (kind === K_FCOMPLEX || kind === K_DCOMPLEX) {
+    appendComplexText(spec, items as FixedSizeListBuilder<NumberBuilder>, buf, t, e, ctx, -1);
+  } else {
+    let i = t;
+    while (i < e) {
+      while (i < e && isAsciiSpace(buf[i])) i++;
+      if (i === e) break;
+      let j = i + 1;
+      if (kind !== K_BIT) { while (j < e && !isAsciiSpace(buf[j])) j++; }
+      appendTextItem(kind, spec, items, buf, i, j, ctx, false);
+      i = j;
+    }
+  }
+  const n = items.length - before;
+  if (spec.fixed >= 0 && n !== spec.fixed) {
+    bad(spec, ctx, buf, s, e, `an array of ${spec.fixed} items (it has ${n})`);
+  }
+  (list as ListBuilder).commit();
+}
+
+function appendComplexText(
+  spec: FieldSpec,
+  b: FixedSizeListBuilder<NumberBuilder>,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  ctx: ValueContext,
+  expect: number,
+): void {
+  const kind = spec.kind === K_FCOMPLEX ? K_FLOAT : K_DOUBLE;
+  let i = s;
+  let count = 0;
+  let parts = 0;
+  while (i < e) {
+    while (i < e && isAsciiSpace(buf[i])) i++;
+    if (i === e) break;
+    let j = i + 1;
+    while (j < e && !isAsciiSpace(buf[j])) j++;
+    appendTextItem(kind, spec, b.values, buf, i, j, ctx, false);
+    if (++parts === 2) {
+      b.commit();
+      parts = 0;
+      count++;
+    }
+    i = j;
+  }
+  if (parts !== 0 || (expect > 0 && count !== expect)) {
+    bad(spec, ctx, buf, s, e, "complex numbers given as pairs of real and imaginary parts");
+  }
+}
+
+/**
+ * Byte length of one BINARY value of a variable-length field whose count is
+ * `n` items.
+ */
+export function variableBytes(spec: FieldSpec, n: number): number {
+  if (spec.kind === K_BIT) return (n + 7) >> 3;
+  return n * ITEM[spec.kind];
+}
+
+const ITEM = [1, 0, 1, 2, 4, 8, 1, 2, 4, 8, 8, 16];
+
+/**
+ * Decodes one BINARY/BINARY2 value at `off` (the length prefix already read
+ * for variable fields: `n` items) and appends it. `isNull` comes from the
+ * BINARY2 bitmap. Returns the offset after the value.
+ */
+export function appendBinary(
+  spec: FieldSpec,
+  b: ColumnBuilder,
+  dv: DataView,
+  bytes: Uint8Array,
+  off: number,
+  n: number,
+  isNull: boolean,
+): number {
+  const kind = spec.kind;
+  if (!spec.isList && !spec.isString) {
+    // Scalars (incl. complex pairs).
+    switch (kind) {
+      case K_DOUBLE: {
+        const v = dv.getFloat64(off);
+        if (isNull || v !== v) b.appendNull();
+        else (b as NumberBuilder).append(v);
+        return off + 8;
+      }
+      case K_FLOAT: {
+        const v = dv.getFloat32(off);
+        if (isNull || v !== v) b.appendNull();
+        else (b as NumberBuilder).append(v);
+        return off + 4;
+      }
+      case K_LONG: {
+        const hi = dv.getInt32(off);
+        const lo = dv.getInt32(off + 4);
+        if (isNull || (spec.hasNullLong && lo === spec.nullLo && hi === spec.nullHi)) {
+          b.appendNull();
+        } else (b as BigIntBuilder).appendWords(lo, hi);
+        return off + 8;
+      }
+      case K_INT: {
+        const v = dv.getInt32(off);
+        if (isNull || v === spec.nullInt) b.appendNull();
+        else (b as NumberBuilder).append(v);
+        return off + 4;
+      }
+      case K_SHORT: {
+        const v = dv.getInt16(off);
+        if (isNull || v === spec.nullInt) b.appendNull();
+        else (b as NumberBuilder).append(v);
+        return off + 2;
+      }
+      case K_UBYTE: {
+        const v = bytes[off];
+        if (isNull || v === spec.nullInt) b.appendNull();
+        else (b as NumberBuilder).append(v);
+        return off + 1;
+      }
+      case K_BOOLEAN: {
+        const v = boolByte(bytes[off]);
+        if (isNull || v < 0) b.appendNull();
+        else (b as BoolBuilder).append(v === 1);
+        return off + 1;
+      }
+      case K_BIT: {
+        if (isNull) b.appendNull();
+        else (b as BoolBuilder).append((bytes[off] & 0x80) !== 0);
+        return off + 1;
+      }
+      case K_FCOMPLEX:
+      case K_DCOMPLEX: {
+        const fl = b as FixedSizeListBuilder<NumberBuilder>;
+        const w = kind === K_FCOMPLEX ? 4 : 8;
+        const re = w === 4 ? dv.getFloat32(off) : dv.getFloat64(off);
+        const im = w === 4 ? dv.getFloat32(off + w) : dv.getFloat64(off + w);
+        if (isNull || (re !== re && im !== im)) fl.appendNull();
+        else {
+          fl.values.append(re);
+          fl.values.append(im);
+          fl.commit();
+        }
+        return off + 2 * w;
+      }
+    }
+  }
+  if (spec.isString) {
+    if (kind === K_CHAR) {
+      let e = off + n;
+      while (e > off && bytes[e - 1] === 0) e--;
+      if (isNull) b.appendNull();
+      else (b as Utf8Builder).appendUtf8Bytes(bytes, off, e);
+      return off + n;
+    }
+    if (isNull) b.appendNull();
+    else {
+      let s = utf16.decode(bytes.subarray(off, off + 2 * n));
+      let k = s.length;
+      while (k > 0 && s.charCodeAt(k - 1) === 0) k--;
+      if (k !== s.length) s = s.slice(0, k);
+      (b as Utf8Builder).appendString(s);
+    }
+    return off + 2 * n;
+  }
+  // Arrays of n items.
+  const size = kind === K_BIT ? (n + 7) >> 3 : n * ITEM[kind];
+  const list = b as ListBuilder | FixedSizeListBuilder;
+  if (isNull) {
+    list.appendNull();
+    return off + size;
+  }
+  const items = list.values;
+  switch (kind) {
+    case K_DOUBLE:
+      for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getFloat64(off + 8 * k));
+      break;
+    case K_FLOAT:
+      for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getFloat32(off + 4 * k));
+      break;
+    case K_LONG:
+      for (let k = 0; k < n; k++) {
+        (items as BigIntBuilder).appendWords(
+          dv.getInt32(off + 8 * k + 4),
+          dv.getInt32(off + 8 * k),
+        );
+      }
+      break;
+    case K_INT:
+      for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getInt32(off + 4 * k));
+      break;
+    case K_SHORT:
+      for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getInt16(off + 2 * k));
+      break;
+    case K_UBYTE:
+      for (let k = 0; k < n; k++) (items as NumberBuilder).append(bytes[off + k]);
+      break;
+    case K_BOOLEAN:
+      for (let k = 0; k < n; k++) {
+        const v = boolByte(bytes[off + k]);
+        if (v < 0) items.appendNull();
+        else (items as BoolBuilder).append(v === 1);
+      }
+      break;
+    case K_BIT:
+      for (let k = 0; k < n; k++) {
+        (items as BoolBuilder).append((bytes[off + (k >> 3)] & (0x80 >> (k & 7))) !== 0);
+      }
+      break;
+    case K_FCOMPLEX:
+    case K_DCOMPLEX: {
+      const pairs = items as FixedSizeListBuilder<NumberBuilder>;
+      const w = kind === K_FCOMPLEX ? 4 : 8;
+      for (let k = 0; k < n; k++) {
+        const o = off + 2 * w * k;
+        pairs.values.append(w === 4 ? dv.getFloat32(o) : dv.getFloat64(o));
+        pairs.values.append(w === 4 ? dv.getFloat32(o + w) : dv.getFloat64(o + w));
+        pairs.commit();
+      }
+      break;
+    }
+  }
+  (list as ListBuilder).commit();
+  return off + size;
+}
+
+/** VOTable BINARY boolean byte: 1 true, 0 false, -1 null. */
+function boolByte(c: number): number {
+  if (c === 0x54 || c === 0x74 || c === 0x31) return 1; // T t 1
+  if (c === 0x46 || c === 0x66 || c === 0x30) return 0; // F f 0
+  return -1; // '?', ' ', NUL and anything else
+}

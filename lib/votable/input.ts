@@ -1,0 +1,105 @@
+/**
+ * A pull buffer over a byte stream for the VOTable scanners: the bytes not
+ * yet consumed stay in `buf[pos..len)`, and `more()` appends the next chunks
+ * (compacting what was consumed), so that a token or row cut by a chunk
+ * boundary can be rescanned from its start.
+ *
+ * @module
+ */
+import { describeStreamError } from "../io/source.ts";
+
+/** Internal: streaming byte buffer with absolute offsets. */
+export class ByteInput {
+  /** Current bytes; valid in `[0, len)`, unread from `pos`. */
+  buf: Uint8Array = new Uint8Array(0);
+  /** Next unread byte. */
+  pos = 0;
+  /** End of valid bytes in `buf`. */
+  len = 0;
+  /** Absolute offset of `buf[0]` in the (decompressed) input. */
+  base = 0;
+  /** True once the stream has ended. */
+  done = false;
+  #work = new Uint8Array(1 << 16);
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #onBytes: ((n: number) => void) | undefined;
+  #total = 0;
+
+  constructor(stream: ReadableStream<Uint8Array>, onBytes?: (n: number) => void) {
+    this.#reader = stream.getReader();
+    this.#onBytes = onBytes;
+  }
+
+  /** Absolute offset of buffer index `i`. */
+  offset(i: number): number {
+    return this.base + i;
+  }
+
+  /**
+   * Reads more bytes, at least `minNew` unless the stream ends first.
+   * Invalidates indices into `buf` other than relative to `pos`: callers keep
+   * positions as `i - pos` across a call. Returns false when nothing new came.
+   */
+  async more(minNew = 1): Promise<boolean> {
+    if (this.done) return false;
+    let got = 0;
+    while (got < minNew) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await this.#reader.read();
+      } catch (e) {
+        throw describeStreamError(e, "votable", this.#total);
+      }
+      if (r.done) {
+        this.done = true;
+        break;
+      }
+      const c = r.value;
+      if (!c || c.length === 0) continue;
+      this.#total += c.length;
+      this.#onBytes?.(this.#total);
+      if (this.pos === this.len && got === 0) {
+        // Nothing pending: adopt the chunk without copying.
+        this.base += this.len;
+        this.buf = c;
+        this.pos = 0;
+        this.len = c.length;
+      } else {
+        this.#append(c);
+      }
+      got += c.length;
+    }
+    return got > 0;
+  }
+
+  #append(c: Uint8Array): void {
+    const keep = this.len - this.pos;
+    const need = keep + c.length;
+    let w = this.#work;
+    if (this.buf === w) {
+      if (need > w.length) {
+        const n = new Uint8Array(Math.max(need, w.length * 2));
+        n.set(w.subarray(this.pos, this.len));
+        w = n;
+      } else if (this.pos > 0) {
+        w.copyWithin(0, this.pos, this.len);
+      }
+    } else {
+      if (need > w.length) w = new Uint8Array(Math.max(need, w.length * 2));
+      w.set(this.buf.subarray(this.pos, this.len));
+    }
+    w.set(c, keep);
+    this.base += this.pos;
+    this.#work = w;
+    this.buf = w;
+    this.pos = 0;
+    this.len = need;
+  }
+
+  /** Releases the underlying stream (on error or early exit). */
+  async cancel(reason?: unknown): Promise<void> {
+    try {
+      await this.#reader.cancel(reason);
+    } catch { /* already errored */ }
+  }
+}
