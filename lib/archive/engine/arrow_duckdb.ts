@@ -137,7 +137,9 @@ export async function loadArrowTable(
   await con.run(
     `CREATE ${options.temporary ? "TEMP " : ""}TABLE ${qualified} (${cols.join(", ")})`,
   );
-  const appender = await con.createAppender(tableName, options.temporary ? "temp" : schemaName);
+  const appender = options.temporary
+    ? await con.createAppender(tableName, "main", "temp")
+    : await con.createAppender(tableName, schemaName);
   const chunkTypes = types.map((t) => t.type);
   if (options.oidColumn) chunkTypes.unshift(DuckDBIntegerType.instance);
   const shift = options.oidColumn ? 1 : 0;
