@@ -185,7 +185,7 @@ Deno.test("display() recognises a job class holding its document in .info", () =
   }
   assert.match(
     display(new Job()).toString(),
-    /Job abc: phase COMPLETED, 1 result \(12 rows\)\n  http:\/\/127\.0\.0\.1\/async\/abc/,
+    /Job abc: phase COMPLETED, 1 result \(12 rows\)\n {2}http:\/\/127\.0\.0\.1\/async\/abc/,
   );
 });
 
@@ -233,7 +233,7 @@ Deno.test("renderTableInfo() lists columns with units and flags, and lists of ta
     }],
   });
   assert.match(one["text/plain"], /gaiadr3\.gaia_source: 1 columns, 1 811 709 771 rows/);
-  assert.match(one["text/plain"], /source_id  long  meta\.id;meta\.main  \{primary, indexed\}/);
+  assert.match(one["text/plain"], /source_id {2}long {2}meta\.id;meta\.main {2}\{primary, indexed\}/);
   const list =
     display([{ name: "a.b", columns: [] }, { name: "c.d", description: XSS, columns: [] }]).bundle;
   assert.match(list["text/plain"], /^2 tables/);

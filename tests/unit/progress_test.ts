@@ -61,7 +61,7 @@ Deno.test("Progress in a terminal redraws one line with carriage returns", async
   t = 2500;
   await p.finish();
   assert.ok(out.slice(0, 3).every((s) => s.startsWith("\r")));
-  assert.match(out[0], /Waiting for job  QUEUED · 0 ms/);
+  assert.match(out[0], /Waiting for job {2}QUEUED · 0 ms/);
   assert.match(out[1], /EXECUTING · 1\.5 s/);
   assert.match(out[2], /done/);
   assert.equal(out.at(-1), "\n");
