@@ -25,6 +25,7 @@ import {
   translateAdql,
 } from "../adql/translate.ts";
 import { columnMeta, toFieldMetadata } from "../table/metadata.ts";
+import { CATALOGUE_TABLES, generateCatalogue } from "./catalogue/mod.ts";
 import { loadArrowTable, votableDatatypeForArrow } from "./engine/arrow_duckdb.ts";
 import { duckdbResultToArrow, votableDatatypeOf } from "./engine/duckdb_arrow.ts";
 import {
@@ -247,7 +248,7 @@ export class ArchiveEngine {
   }
 
   async #init(): Promise<void> {
-    const catalogue = this.#options.catalogue ?? await defaultCatalogue();
+    const catalogue = this.#options.catalogue ?? defaultCatalogue();
     const rows = this.#options.rows ?? 100_000;
     const seed = this.#options.seed ?? 20160;
     const stamp = JSON.stringify({
@@ -1068,16 +1069,10 @@ function fieldsFor(columns: OutputColumn[], typeIds: DuckDBTypeId[]) {
   });
 }
 
-async function defaultCatalogue(): Promise<CatalogueSource> {
-  const specifier = "./catalogue/mod.ts";
-  const mod = await import(specifier) as {
-    CATALOGUE_TABLES: TableDef[];
-    generateCatalogue(o: { rows: number; seed: number }): Map<string, Table>;
-    CATALOGUE_VERSION?: string;
-  };
+function defaultCatalogue(): CatalogueSource {
   return {
-    tables: mod.CATALOGUE_TABLES,
-    generate: (o) => mod.generateCatalogue(o),
-    version: mod.CATALOGUE_VERSION ?? "1",
+    tables: CATALOGUE_TABLES,
+    generate: (o) => generateCatalogue(o),
+    version: "deno-gaia-catalogue-1",
   };
 }
