@@ -43,3 +43,19 @@ export { parseProductName, type ProductName } from "./product_name.ts";
 export { DataLinkProduct, type DataLinkProductInit } from "./product.ts";
 export { DataLinkProducts } from "./products.ts";
 export { DataLinkManifest, type ManifestEntry, type ManifestStatus } from "./manifest.ts";
+export { entryFormat, readEntry } from "./read_entry.ts";
+export { type UnpackOptions, unpackProducts } from "./unpack.ts";
+export {
+  type DataLinkId,
+  type DataLinkIds,
+  type HasTable,
+  normaliseIds,
+  type SeriesLike,
+} from "./ids.ts";
+export { type DataLinkLink, DataLinkLinks, DataLinkService, linksFromTable } from "./links.ts";
+export {
+  type DataLinkLoadOptions,
+  type DataLinkProgress,
+  GaiaDataLink,
+  type GaiaDataLinkOptions,
+} from "./gaia_datalink.ts";

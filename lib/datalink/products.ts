@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Table } from "apache-arrow";
+import type { Table } from "apache-arrow";
 import type pl from "nodejs-polars";
 import { bigintAt, column } from "./columns.ts";
 import { DataLinkManifest } from "./manifest.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Table } from "apache-arrow";
+import type { Table } from "apache-arrow";
 import { epochPhotometry } from "./epoch_photometry.ts";
 import { mcmcSamples } from "./mcmc.ts";
 import { sampledSpectrum } from "./spectrum.ts";

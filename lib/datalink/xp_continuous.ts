@@ -8,7 +8,17 @@
  *
  * @module
  */
-import { Field, Float32, Float64, Int16, Int64, List, Schema, Table, Utf8 } from "apache-arrow";
+import {
+  Field,
+  type Float32,
+  Float64,
+  Int16,
+  Int64,
+  List,
+  Schema,
+  Table,
+  Utf8,
+} from "apache-arrow";
 import {
   finishBatch,
   Float64Builder,

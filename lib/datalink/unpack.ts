@@ -1,0 +1,109 @@
+/**
+ * Turns a data-server answer (a ZIP of product files, a gzip, or one bare
+ * product file) into {@linkcode DataLinkProduct}s, in memory.
+ *
+ * @module
+ */
+import { isGzip, openByteStream, readAllBytes } from "../io/source.ts";
+import { DataLinkError } from "./errors.ts";
+import { DataLinkProduct } from "./product.ts";
+import { parseProductName } from "./product_name.ts";
+import { entryFormat, readEntry } from "./read_entry.ts";
+import { DEFAULT_MAX_UNPACKED_BYTES, isZip, ZipArchive } from "./zip.ts";
+
+/** Options of {@linkcode unpackProducts}. */
+export interface UnpackOptions {
+  /** File name of a single-file answer (from `Content-Disposition`). */
+  fileName?: string;
+  /** Content type of the answer. */
+  contentType?: string;
+  /** The retrieval type asked for, used when a file name does not say it. */
+  retrievalType?: string;
+  /** Largest total unpacked size. @default 2 GiB */
+  maxUnpackedBytes?: number;
+  signal?: AbortSignal;
+  /** Called after each product file is read. */
+  onEntry?: (product: DataLinkProduct) => void;
+}
+
+function formatOf(name: string): string {
+  return entryFormat(name) ?? "unknown";
+}
+
+/**
+ * Unpacks a data-server answer in memory and reads every product file.
+ *
+ * @throws {ZipFormatError} for a corrupt archive; {@linkcode SizeLimitError} past `maxUnpackedBytes`
+ * @throws {DataLinkError} for an answer that is no product at all
+ *
+ * @example A ZIP with one CSV product
+ * ```ts
+ * import { zipSync } from "fflate";
+ * import { unpackProducts } from "./unpack.ts";
+ * const zip = zipSync({ "RVS-Gaia DR3 42.csv": new TextEncoder().encode("wavelength,flux,flux_error\n846,1,0.1\n") });
+ * const [p] = await unpackProducts(zip);
+ * if (p.type !== "RVS" || p.sourceId !== 42n || p.table.numRows !== 1) throw new Error(String(p));
+ * ```
+ */
+export async function unpackProducts(
+  bytes: Uint8Array,
+  options: UnpackOptions = {},
+): Promise<DataLinkProduct[]> {
+  const max = options.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES;
+  const out: DataLinkProduct[] = [];
+  const add = async (name: string, data: Uint8Array) => {
+    const n = parseProductName(name);
+    const type = n.type ?? options.retrievalType;
+    if (!type || type === "ALL") {
+      throw new DataLinkError(`Cannot tell the product type of file ${JSON.stringify(name)}`);
+    }
+    const table = await readEntry(data, name, {
+      ...(options.contentType ? { contentType: options.contentType } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const p = new DataLinkProduct({
+      type,
+      table,
+      fileName: name,
+      format: formatOf(name),
+      sourceId: n.sourceId,
+      designation: n.designation,
+    });
+    out.push(p);
+    options.onEntry?.(p);
+  };
+  if (isZip(bytes)) {
+    const zip = new ZipArchive(bytes, {
+      maxUnpackedBytes: max,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for (const entry of zip.entries) {
+      if (entryFormat(entry.name) === undefined) continue; // READMEs and the like
+      await add(entry.name, await zip.read(entry));
+    }
+    return out;
+  }
+  let data = bytes;
+  if (isGzip(bytes)) {
+    data = await readAllBytes(
+      await openByteStream(bytes, {
+        maxBytes: max,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
+    if (isZip(data)) return unpackProducts(data, options);
+  }
+  if (data.length === 0) return out;
+  const name = options.fileName ??
+    `${options.retrievalType ?? "PRODUCT"}.${
+      {
+        votable: "xml",
+        csv: "csv",
+        ecsv: "ecsv",
+        fits: "fits",
+        json: "json",
+      }[entryFormat("", options.contentType) ?? "votable"]
+    }`;
+  await add(name, data);
+  return out;
+}
