@@ -1,0 +1,79 @@
+/**
+ * Gaia archive JSON writer: `{"metadata": [...], "data": [[...], ...]}`.
+ *
+ * @module
+ */
+import type { Table } from "apache-arrow";
+import { jsonValue, md, votableDatatype } from "./value_text.ts";
+
+const enc = new TextEncoder();
+
+/**
+ * Writes an Arrow table in the Gaia archive's JSON shape: a `metadata` list
+ * of `{name, datatype, xtype, arraysize, description, unit, ucd, utype}`
+ * (VOTable datatypes; from the field metadata where present, else from the
+ * Arrow type) and `data` rows as arrays. Int64 values are bare digits (exact,
+ * as the archive writes them), floats the shortest round-trip form, nulls,
+ * NaN and infinities `null`.
+ *
+ * @param table The table.
+ * @returns The UTF-8 bytes.
+ *
+ * @example
+ * ```ts
+ * import { tableFromArrays } from "apache-arrow";
+ * import { encodeGaiaJson } from "./encode_json.ts";
+ * const t = tableFromArrays({ source_id: new BigInt64Array([5937144193345094528n]) });
+ * const text = new TextDecoder().decode(encodeGaiaJson(t));
+ * if (!text.includes("[5937144193345094528]")) throw new Error(text);
+ * if (JSON.parse(text).metadata[0].datatype !== "long") throw new Error("datatype");
+ * ```
+ */
+export function encodeGaiaJson(table: Table): Uint8Array {
+  const fields = table.schema.fields;
+  const meta = fields.map((f) => {
+    const derived = votableDatatype(f.type);
+    // Keep the declared datatype only when it agrees with the Arrow type's family.
+    const declared = md(f, "datatype");
+    const datatype = declared && compatible(declared, derived.datatype)
+      ? declared
+      : derived.datatype;
+    const arraysize = md(f, "arraysize") ?? derived.arraysize ?? null;
+    const o = {
+      name: f.name,
+      datatype,
+      xtype: md(f, "xtype") ?? null,
+      arraysize,
+      description: md(f, "description") ?? null,
+      unit: md(f, "unit") ?? null,
+      ucd: md(f, "ucd") ?? null,
+      utype: md(f, "utype") ?? null,
+    };
+    return JSON.stringify(o).replace(/":/g, '": ').replace(/,"/g, ', "');
+  });
+  const parts: string[] = ['{"metadata":\n[\n', meta.join(",\n"), '\n],\n"data":\n[\n'];
+  let first = true;
+  const types = fields.map((f) => f.type);
+  for (const batch of table.batches) {
+    const cols = fields.map((_, i) => batch.getChildAt(i)!);
+    for (let r = 0; r < batch.numRows; r++) {
+      let row = first ? "[" : ",\n[";
+      first = false;
+      for (let c = 0; c < cols.length; c++) {
+        if (c) row += ",";
+        row += jsonValue(cols[c]!.get(r), types[c]!);
+      }
+      parts.push(row + "]");
+    }
+  }
+  parts.push("\n]\n}\n");
+  return enc.encode(parts.join(""));
+}
+
+function compatible(declared: string, derived: string): boolean {
+  if (declared === derived) return true;
+  const chars = ["char", "unicodeChar"];
+  const bools = ["boolean", "bit"];
+  return (chars.includes(declared) && chars.includes(derived)) ||
+    (bools.includes(declared) && bools.includes(derived));
+}

@@ -1,0 +1,132 @@
+/**
+ * Shared pieces of the text writers (CSV, ECSV, JSON): shortest round-trip
+ * formatting of Float32 and Float64 values, exact 64-bit integers, and the
+ * VOTable datatype/arraysize that describes an Arrow type.
+ *
+ * @module
+ */
+import {
+  type DataType,
+  type Field,
+  type FixedSizeList,
+  type Float,
+  type Int,
+  type List,
+  Type,
+} from "apache-arrow";
+
+const f32 = new Float32Array(1);
+
+/**
+ * Formats a Float32 value with the fewest digits that read back to the same
+ * float (like Java's `Float.toString`, which the Gaia archive uses):
+ * `0.016976837`, not `0.016976837068796158`.
+ *
+ * @example
+ * ```ts
+ * import { formatFloat32 } from "./value_text.ts";
+ * if (formatFloat32(Math.fround(0.3781867)) !== "0.3781867") throw new Error("shortest");
+ * ```
+ */
+export function formatFloat32(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  f32[0] = v;
+  const target = f32[0]!;
+  for (let p = 1; p <= 9; p++) {
+    const s = target.toPrecision(p);
+    f32[0] = Number(s);
+    // String() of the short decimal is its shortest double form: same digits or fewer.
+    if (f32[0] === target) return String(Number(s));
+  }
+  return String(target);
+}
+
+/**
+ * Formats a Float64 value with the fewest digits that read back exactly
+ * (JavaScript's own shortest round-trip conversion).
+ *
+ * @example
+ * ```ts
+ * import { formatFloat64 } from "./value_text.ts";
+ * if (formatFloat64(0.1) !== "0.1" || Number(formatFloat64(Math.PI)) !== Math.PI) throw new Error("round trip");
+ * ```
+ */
+export function formatFloat64(v: number): string {
+  return String(v);
+}
+
+/** True for the Arrow float types. */
+export function isFloat32(t: DataType): boolean {
+  return t.typeId === Type.Float && (t as Float).precision === 1;
+}
+
+/** The VOTable datatype and arraysize describing an Arrow type (used by the ECSV, JSON and FITS writers). */
+export function votableDatatype(type: DataType): { datatype: string; arraysize?: string } {
+  switch (type.typeId) {
+    case Type.Bool:
+      return { datatype: "boolean" };
+    case Type.Int: {
+      const t = type as Int;
+      if (t.isSigned) {
+        return {
+          datatype: t.bitWidth === 8 || t.bitWidth === 16
+            ? "short"
+            : t.bitWidth === 32
+            ? "int"
+            : "long",
+        };
+      }
+      return { datatype: t.bitWidth === 8 ? "unsignedByte" : t.bitWidth === 16 ? "int" : "long" };
+    }
+    case Type.Float:
+      return { datatype: (type as Float).precision === 2 ? "double" : "float" };
+    case Type.Utf8:
+    case Type.LargeUtf8:
+      return { datatype: "char", arraysize: "*" };
+    case Type.FixedSizeList: {
+      const t = type as FixedSizeList;
+      const inner = votableDatatype(t.children[0]!.type);
+      return { datatype: inner.datatype, arraysize: String(t.listSize) };
+    }
+    case Type.List: {
+      const inner = votableDatatype((type as List).children[0]!.type);
+      return { datatype: inner.datatype, arraysize: "*" };
+    }
+  }
+  return { datatype: "char", arraysize: "*" };
+}
+
+/**
+ * Converts one cell of an Arrow column to JSON text: numbers shortest,
+ * int64 as bare digits, NaN and infinities as `null`, lists as arrays.
+ */
+export function jsonValue(v: unknown, type: DataType): string {
+  if (v === null || v === undefined) return "null";
+  switch (type.typeId) {
+    case Type.Int:
+      return String(v);
+    case Type.Float: {
+      const n = v as number;
+      if (!Number.isFinite(n)) return "null";
+      return isFloat32(type) ? formatFloat32(n) : formatFloat64(n);
+    }
+    case Type.Bool:
+      return v ? "true" : "false";
+    case Type.List:
+    case Type.FixedSizeList: {
+      const child = (type as List).children[0]!.type;
+      const items: string[] = [];
+      const vec = v as { length: number; get(i: number): unknown };
+      for (let i = 0; i < vec.length; i++) items.push(jsonValue(vec.get(i), child));
+      return "[" + items.join(",") + "]";
+    }
+    default:
+      return JSON.stringify(typeof v === "string" ? v : String(v));
+  }
+}
+
+/** A field's metadata value, or undefined when absent or empty. */
+export function md(field: Field, key: string): string | undefined {
+  const v = field.metadata.get(key);
+  return v === undefined || v === "" ? undefined : v;
+}
