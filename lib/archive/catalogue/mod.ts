@@ -71,3 +71,14 @@ export {
   ZERO_POINTS,
 } from "./epoch_photometry.ts";
 export { Rng, seedFromId } from "./prng.ts";
+export {
+  gMeanMagError,
+  gMinusGrvs,
+  gMinusRp,
+  msAbsMag,
+  msColour,
+  parallaxError,
+  radialVelocityError,
+  teffFromColour,
+  xpMeanMagError,
+} from "./stellar.ts";
