@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Executes the tutorial notebooks headless with the deno-gaia Jupyter kernel
+# and judges each by nbconvert's exit code (a cell that throws fails it;
+# the checks that matter are asserts inside the cells).
+#
+# Usage: tests/notebooks/run.sh [--html DIR] [--keep DIR] [NAME ...]
+#   --html DIR   also render each executed notebook to DIR/NAME.html
+#   --keep DIR   keep the executed .ipynb files in DIR
+#   NAME         notebook names or prefixes (e.g. 01 03_cluster); default all
+# Environment: GAIA_ARCHIVE (default local), NB_TIMEOUT (per cell, default 600 s),
+#              JUPYTER (default /usr/bin/jupyter).
+# Prints PASS/FAIL per notebook and finally "N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+HTML_DIR=""
+KEEP_DIR=""
+NAMES=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --html) HTML_DIR="$2"; shift 2 ;;
+    --keep) KEEP_DIR="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) NAMES+=("$1"); shift ;;
+  esac
+done
+JUPYTER=${JUPYTER:-/usr/bin/jupyter}
+if [ ! -x "$JUPYTER" ]; then
+  echo "FAIL: $JUPYTER not found; install the Debian packages jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export GAIA_ARCHIVE=${GAIA_ARCHIVE:-local}
+TMP=$(mktemp -d /tmp/deno-gaia-nb.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+OUT=${KEEP_DIR:-$TMP/out}
+mkdir -p "$OUT"
+[ -n "$HTML_DIR" ] && mkdir -p "$HTML_DIR"
+
+# The kernelspec goes to a private prefix: nothing in the user's Jupyter setup changes.
+deno run --allow-read --allow-write="$TMP" --allow-env kernels/install.ts --prefix "$TMP/prefix" --quiet || {
+  echo "FAIL: could not install the kernelspec"; echo "0 passed, 1 failed"; exit 1; }
+export JUPYTER_PATH="$TMP/prefix/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+# Keep Jupyter's runtime files (connection files) out of the home directory.
+export JUPYTER_RUNTIME_DIR="$TMP/runtime"
+
+# The committed .ipynb files must match their sources.
+deno run --allow-read=notebooks --allow-write=notebooks notebooks/build.ts --check >/dev/null || {
+  echo "FAIL: notebooks/*.ipynb are out of date with notebooks/src; run deno run -A notebooks/build.ts"
+  echo "0 passed, 1 failed"; exit 1; }
+
+notebooks=()
+for nb in notebooks/[0-9][0-9]_*.ipynb; do
+  base=$(basename "$nb" .ipynb)
+  if [ ${#NAMES[@]} -gt 0 ]; then
+    keep=no
+    for n in "${NAMES[@]}"; do case "$base" in "$n"*) keep=yes ;; esac; done
+    [ $keep = yes ] || continue
+  fi
+  notebooks+=("$nb")
+done
+if [ ${#notebooks[@]} -eq 0 ]; then echo "FAIL: no notebooks matched"; echo "0 passed, 1 failed"; exit 1; fi
+
+passed=0; failed=0
+for nb in "${notebooks[@]}"; do
+  base=$(basename "$nb" .ipynb)
+  start=$(date +%s)
+  if "$JUPYTER" nbconvert --to notebook --execute \
+      --ExecutePreprocessor.kernel_name=deno-gaia \
+      --ExecutePreprocessor.timeout="${NB_TIMEOUT:-600}" \
+      --output-dir "$OUT" --output "$base" "$nb" >"$TMP/$base.log" 2>&1; then
+    secs=$(( $(date +%s) - start ))
+    echo "PASS $base (${secs} s)"
+    passed=$((passed + 1))
+    if [ -n "$HTML_DIR" ]; then
+      # Headless runs sometimes drop a display (NOTES-deno.md): re-run for the docs until none is missing.
+      for try in 1 2; do
+        deno run --allow-read tests/notebooks/missing_outputs.ts "$OUT/$base.ipynb" 2>>"$TMP/$base.log" && break
+        echo "  (outputs dropped by nbclient; re-running $base for the HTML, try $try)"
+        "$JUPYTER" nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=deno-gaia \
+          --ExecutePreprocessor.timeout="${NB_TIMEOUT:-600}" --output-dir "$OUT" --output "$base" "$nb" \
+          >>"$TMP/$base.log" 2>&1 || break
+      done
+      "$JUPYTER" nbconvert --to html --output-dir "$HTML_DIR" --output "$base" "$OUT/$base.ipynb" >>"$TMP/$base.log" 2>&1 \
+        || echo "  (could not render $base to HTML)"
+    fi
+  else
+    secs=$(( $(date +%s) - start ))
+    echo "FAIL $base (${secs} s)"
+    # The cell error as the kernel reported it (ANSI colours removed).
+    if grep -q CellExecutionError "$TMP/$base.log"; then
+      sed -n '/CellExecutionError:/,$p' "$TMP/$base.log" | sed 's/\x1b\[[0-9;]*m//g' | head -40 | sed 's/^/  | /'
+    else
+      grep -v 'unstable and might change' "$TMP/$base.log" | sed 's/\x1b\[[0-9;]*m//g' | tail -25 | sed 's/^/  | /'
+    fi
+    failed=$((failed + 1))
+  fi
+done
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
