@@ -39,8 +39,7 @@ import {
 } from "apache-arrow";
 import type { ParamElement } from "../../table/metadata.ts";
 import { encodeVOTable } from "../../votable/writer.ts";
-import { encodeCsv } from "../../formats/encode_csv.ts";
-import { encodeEcsv } from "../../formats/encode_ecsv.ts";
+import { encodeCsv, encodeEcsv, encodeFits } from "../../formats/mod.ts";
 import { epochPhotometryRaw } from "./epoch_photometry.ts";
 import { mcmcProduct } from "./mcmc.ts";
 import { availableProducts, makeProduct } from "./product.ts";
@@ -222,8 +221,42 @@ export function encodeProduct(table: Table, format: ProductFormat, row?: SourceR
       return encodeEcsv(table, { meta });
     }
     case "fits":
-      throw new ProductRequestError("FORMAT fits is not available yet in this build");
+      return encodeFits(table, { cards: fitsCards(params) });
   }
+}
+
+/** FITS keywords for the PARAMs, named as the archive's files name them. */
+const FITS_KEYWORDS: Readonly<Record<string, string>> = {
+  source_id: "SOURCEID",
+  solution_id: "SOLUTION",
+  spatialLocation: "POS",
+  TimeAxisCoverageLocation: "REFEPOCH",
+  TimeAxisCoverageBoundsExtent: "EPOCHEXT",
+  spectralAccuracyStatError: "WAVEERRO",
+  spectralLocation: "SPECTRAL",
+  spectralCoverageBoundsExtent: "WAVEEXTE",
+  spectralCoverageBoundsStart: "WAVESTAR",
+  spectralCoverageBoundsStop: "WAVEEND",
+  SpatialExtent: "APERTURE",
+  DataModel: "DATAMODE",
+  Publisher: "PUBLISHE",
+  Title: "TITLE",
+  SpectralAxisUcd: "SPECAUCD",
+  SpectralAxisUnit: "SPECAUNI",
+  FluxAxisUcd: "FLUXAUCD",
+  FluxAxisUnit: "FLUXAUNI",
+};
+
+function fitsCards(params: ParamElement[]): Record<string, string> {
+  const cards: Record<string, string> = {};
+  for (const p of params) {
+    const key = FITS_KEYWORDS[p.name] ?? p.name.slice(0, 8).toUpperCase();
+    if (key in cards) continue;
+    cards[key] = p.name === "spatialLocation"
+      ? `(${p.value.trim().split(/\s+/).join(", ")})`
+      : p.value;
+  }
+  return cards;
 }
 
 function tableParams(table: Table): ParamElement[] {
