@@ -1,0 +1,68 @@
+/**
+ * The table layer every reader and writer shares: the `TableReader`
+ * contract and {@linkcode collectTable}, column and table metadata
+ * conventions (units, UCDs, descriptions, query status), the Arrow column
+ * builders readers fill, and the Polars bridge ({@linkcode toPolars},
+ * {@linkcode fromPolars}; Polars loads only when first used).
+ *
+ * @example From rows to a Polars frame, units kept
+ * ```ts
+ * import { collectTable, getColumnMeta, toPolars } from "./mod.ts";
+ * import { readCsv } from "../formats/mod.ts";
+ * const { table } = await collectTable(readCsv("source_id,ra\n64942654294589445,57.26\n"));
+ * const df = await toPolars(table);
+ * if (df.height !== 1) throw new Error("rows");
+ * if (getColumnMeta(table, "ra")?.name !== "ra") throw new Error("meta");
+ * ```
+ *
+ * @module
+ */
+export {
+  collectTable,
+  DEFAULT_BATCH_SIZE,
+  type ReaderOptions,
+  type TableMeta,
+  type TableReader,
+  withStatus,
+} from "./reader.ts";
+export {
+  COLUMN_META_KEYS,
+  type ColumnMeta,
+  columnMeta,
+  getColumnMeta,
+  type InfoElement,
+  type ParamElement,
+  type QueryStatus,
+  schemaQueryStatus,
+  toFieldMetadata,
+} from "./metadata.ts";
+export {
+  type BigIntBuilder,
+  BoolBuilder,
+  builderFor,
+  buildersFor,
+  type ColumnBuilder,
+  finishBatch,
+  FixedSizeListBuilder,
+  Float32Builder,
+  Float64Builder,
+  Int16Builder,
+  Int32Builder,
+  Int64Builder,
+  Int8Builder,
+  ListBuilder,
+  type NumberBuilder,
+  Uint16Builder,
+  Uint32Builder,
+  Uint64Builder,
+  Uint8Builder,
+  Utf8Builder,
+} from "./builders.ts";
+export {
+  fromPolars,
+  type FromPolarsOptions,
+  loadPolars,
+  polarsColumnMeta,
+  setPolarsMeta,
+  toPolars,
+} from "./polars.ts";
