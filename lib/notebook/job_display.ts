@@ -23,27 +23,43 @@ export interface JobLike {
   results?: ReadonlyArray<{ id: string; href: string; rows?: number | undefined }> | undefined;
 }
 
-/** Whether a value has the shape of a job (or holds one in `.info`). */
+/**
+ * Reads a job from what a value offers: a UWS `JobInfo` (`jobId`, `phase`),
+ * or a job object holding its last document in `lastInfo` / `info` next to
+ * its `id`, `url`, `phase` and `adql` (the TAP layer's `UwsJob`).
+ *
+ * @param x Any value.
+ * @returns The job fields, or `undefined` when `x` is not a job.
+ */
 export function asJobLike(x: unknown): JobLike | undefined {
   if (typeof x !== "object" || x === null) return undefined;
   const o = x as Record<string, unknown>;
-  const info = (typeof o.info === "object" && o.info !== null ? o.info : undefined) as
-    | Record<string, unknown>
-    | undefined;
-  const src = info && typeof info.jobId === "string" ? { ...info, ...pickDefined(o) } : o;
-  if (typeof src.jobId !== "string" || typeof src.phase !== "string") return undefined;
-  return src as unknown as JobLike;
-}
-
-function pickDefined(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of ["url", "phase", "jobId"]) {
+  const read = (k: string): unknown => {
     try {
       const v = o[k];
-      if (v !== undefined && typeof v !== "function") out[k] = v;
-    } catch { /* a getter that throws is ignored */ }
-  }
-  return out;
+      return typeof v === "function" ? undefined : v;
+    } catch {
+      return undefined;
+    }
+  };
+  if (typeof read("jobId") === "string" && typeof read("phase") === "string") return x as JobLike;
+  const doc = [read("lastInfo"), read("info")].find((d) =>
+    typeof d === "object" && d !== null && typeof (d as JobLike).jobId === "string"
+  ) as JobLike | undefined;
+  const id = doc?.jobId ?? (typeof read("id") === "string" ? read("id") as string : undefined);
+  const url = read("url");
+  // A bare { id, url } is a job only when it also says where it is (a UWS job URL) or has a phase.
+  if (id === undefined || (!doc && typeof url !== "string")) return undefined;
+  if (!doc && !("phase" in o) && !/\/async\//.test(String(url))) return undefined;
+  const adql = read("adql");
+  const job: JobLike = {
+    ...(doc ?? {}),
+    jobId: id,
+    phase: (typeof read("phase") === "string" ? read("phase") : doc?.phase) as string ?? "UNKNOWN",
+  };
+  if (typeof url === "string" || url instanceof URL) job.url = url;
+  if (typeof adql === "string" && !job.parameters) job.parameters = { QUERY: adql };
+  return job;
 }
 
 const PHASE_COLOURS: Record<string, string> = {

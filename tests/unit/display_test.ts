@@ -233,7 +233,10 @@ Deno.test("renderTableInfo() lists columns with units and flags, and lists of ta
     }],
   });
   assert.match(one["text/plain"], /gaiadr3\.gaia_source: 1 columns, 1 811 709 771 rows/);
-  assert.match(one["text/plain"], /source_id {2}long {2}meta\.id;meta\.main {2}\{primary, indexed\}/);
+  assert.match(
+    one["text/plain"],
+    /source_id {2}long {2}meta\.id;meta\.main {2}\{primary, indexed\}/,
+  );
   const list =
     display([{ name: "a.b", columns: [] }, { name: "c.d", description: XSS, columns: [] }]).bundle;
   assert.match(list["text/plain"], /^2 tables/);
@@ -293,4 +296,39 @@ Deno.test("installDefaultDisplays() gives Arrow tables and library errors a Jupy
     () => Record<string, string>
   >;
   assert.match(e[Symbol.for("Jupyter.display")]()["text/plain"], /^HttpError/);
+});
+
+Deno.test("display() reads a UwsJob-like object: id, url, last document, ADQL", () => {
+  const job = {
+    id: "1718000000001O",
+    url: "http://127.0.0.1:8787/tap-server/tap/async/1718000000001O",
+    adql: "SELECT TOP 10 * FROM gaiadr3.gaia_source",
+    get phase() {
+      return undefined;
+    },
+    lastInfo: undefined,
+    info() {
+      return Promise.resolve();
+    },
+  };
+  const text = display(job).toString();
+  assert.match(
+    text,
+    /^Job 1718000000001O: phase UNKNOWN\n {2}http:\/\/127\.0\.0\.1:8787\/tap-server\/tap\/async\/1718000000001O/,
+  );
+  assert.match(text, /query: SELECT TOP 10/);
+  const withInfo = {
+    ...job,
+    lastInfo: {
+      jobId: "1718000000001O",
+      phase: "EXECUTING",
+      startTime: new Date(Date.now() - 2000),
+    },
+  };
+  assert.match(display(withInfo).toString(), /phase EXECUTING, running for \d\.\d s/);
+  assert.equal(
+    bundleOf({ id: "x", url: "http://example.org/page" }),
+    undefined,
+    "not every {id, url} is a job",
+  );
 });
