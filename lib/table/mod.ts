@@ -5,14 +5,13 @@
  * builders readers fill, and the Polars bridge ({@linkcode toPolars},
  * {@linkcode fromPolars}; Polars loads only when first used).
  *
- * @example From rows to a Polars frame, units kept
+ * @example A table to a Polars frame, int64 exact
  * ```ts
- * import { collectTable, getColumnMeta, toPolars } from "./mod.ts";
- * import { readCsv } from "../formats/mod.ts";
- * const { table } = await collectTable(readCsv("source_id,ra\n64942654294589445,57.26\n"));
+ * import { tableFromArrays } from "apache-arrow";
+ * import { toPolars } from "./mod.ts";
+ * const table = tableFromArrays({ source_id: new BigInt64Array([64942654294589445n]) });
  * const df = await toPolars(table);
- * if (df.height !== 1) throw new Error("rows");
- * if (getColumnMeta(table, "ra")?.name !== "ra") throw new Error("meta");
+ * if (df.getColumn("source_id").toTypedArray()[0] !== 64942654294589445n) throw new Error("int64");
  * ```
  *
  * @module
