@@ -26,9 +26,6 @@ import {
   Utf8,
 } from "apache-arrow";
 import { type DuckDBDataChunk, type DuckDBResult, DuckDBTypeId } from "@duckdb/node-api";
-// The node-api reads DuckDB's string_t layout with this accessor; reuse it so
-// long (non-inlined) strings are copied straight from native memory.
-import { getStringBytes } from "@duckdb/node-api/lib/vectors/dataAccessors.js";
 
 /** Internal fields of the node-api vector classes read here (stable in 1.5.x). */
 interface RawVector {
@@ -303,15 +300,10 @@ class ColumnAccumulator {
       }
       case "utf8": {
         const dv = vector.dataView;
-        const offsets = this.#offsets!;
-        for (let i = 0; i < n; i++) {
-          if (dv && isValid(i)) {
-            const bytes = getStringBytes(dv, i * 16) as Uint8Array;
-            this.#ensureBytes(bytes.length);
-            this.#values.set(bytes, this.#bytes);
-            this.#bytes += bytes.length;
-          }
-          offsets[at + i + 1] = this.#bytes;
+        if (dv) this.#appendStrings(dv, n, isValid);
+        else {
+          const offsets = this.#offsets!;
+          for (let i = 0; i < n; i++) offsets[at + i + 1] = this.#bytes;
         }
         break;
       }
@@ -333,6 +325,69 @@ class ColumnAccumulator {
       }
     }
     this.length = total;
+  }
+
+  /**
+   * Copies `n` DuckDB `string_t` values (16 bytes each: length, then either
+   * the inlined bytes (<= 12) or a 4-byte prefix and a pointer). Long strings
+   * stored next to each other (gaps under 2 KiB, less than a memory page, so
+   * the span is all mapped) are copied with one read of native memory per run.
+   */
+  #appendStrings(dv: DataView, n: number, isValid: (i: number) => boolean): void {
+    const raw = new Uint8Array(dv.buffer, dv.byteOffset, n * 16);
+    const offsets = this.#offsets!;
+    const at = this.length;
+    let total = 0;
+    for (let i = 0; i < n; i++) if (isValid(i)) total += dv.getUint32(i * 16, true);
+    this.#ensureBytes(total);
+    const dst = this.#values;
+    let pos = this.#bytes;
+    // pending run of out-of-line strings: [runStart, runEnd) in native memory
+    let runStart = 0n, runEnd = 0n;
+    const members: number[] = []; // triples: rowIndex, dstPos, len
+    const ptrs: bigint[] = [];
+    const flush = () => {
+      if (members.length === 0) return;
+      if (members.length === 3) {
+        new Deno.UnsafePointerView(Deno.UnsafePointer.create(ptrs[0])!).copyInto(
+          dst.subarray(members[1], members[1] + members[2]),
+        );
+      } else {
+        const span = new Uint8Array(Number(runEnd - runStart));
+        new Deno.UnsafePointerView(Deno.UnsafePointer.create(runStart)!).copyInto(span);
+        for (let k = 0, m = 0; k < members.length; k += 3, m++) {
+          const off = Number(ptrs[m] - runStart);
+          dst.set(span.subarray(off, off + members[k + 2]), members[k + 1]);
+        }
+      }
+      members.length = 0;
+      ptrs.length = 0;
+    };
+    for (let i = 0; i < n; i++) {
+      if (isValid(i)) {
+        const len = dv.getUint32(i * 16, true);
+        if (len <= 12) {
+          const from = i * 16 + 4;
+          for (let k = 0; k < len; k++) dst[pos + k] = raw[from + k];
+        } else {
+          const p = dv.getBigUint64(i * 16 + 8, true);
+          const end = p + BigInt(len);
+          if (members.length && p >= runStart && p <= runEnd + 2048n) {
+            if (end > runEnd) runEnd = end;
+          } else {
+            flush();
+            runStart = p;
+            runEnd = end;
+          }
+          members.push(i, pos, len);
+          ptrs.push(p);
+        }
+        pos += len;
+      }
+      offsets[at + i + 1] = pos;
+    }
+    flush();
+    this.#bytes = pos;
   }
 
   finish(type: DataType) {
