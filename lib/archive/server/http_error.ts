@@ -56,6 +56,11 @@ export function xmlEscape(text: string): string {
   );
 }
 
+/** Escapes element text (`&`, `<`, `>` only: quotes stay readable for clients that do not unescape). */
+export function xmlText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
+}
+
 /** Wraps text in CDATA, splitting any `]]>` inside it. */
 export function cdata(text: string): string {
   return `<![CDATA[${text.replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
@@ -77,7 +82,7 @@ export function errorVOTable(message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">
  <RESOURCE type="results">
-  <INFO name="QUERY_STATUS" value="ERROR">${xmlEscape(message)}</INFO>
+  <INFO name="QUERY_STATUS" value="ERROR">${xmlText(message)}</INFO>
  </RESOURCE>
 </VOTABLE>
 `;
