@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * Tiny launcher for the crash-safety test: starts the archive on a free port
  * with the data folder given as the first argument and prints its URL.
