@@ -3,8 +3,9 @@
 # and judges each by nbconvert's exit code (a cell that throws fails it;
 # the checks that matter are asserts inside the cells).
 #
-# Usage: tests/notebooks/run.sh [--html DIR] [--keep DIR] [NAME ...]
+# Usage: tests/notebooks/run.sh [--html DIR] [--img DIR] [--keep DIR] [NAME ...]
 #   --html DIR   also render each executed notebook to DIR/NAME.html
+#   --img DIR    also write the notebook's first chart to DIR/NAME.svg
 #   --keep DIR   keep the executed .ipynb files in DIR
 #   NAME         notebook names or prefixes (e.g. 01 03_cluster); default all
 # Environment: GAIA_ARCHIVE (default local), NB_TIMEOUT (per cell, default 600 s),
@@ -15,12 +16,14 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 HTML_DIR=""
 KEEP_DIR=""
+IMG_DIR=""
 NAMES=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --html) HTML_DIR="$2"; shift 2 ;;
     --keep) KEEP_DIR="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --img) IMG_DIR="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) NAMES+=("$1"); shift ;;
   esac
 done
@@ -36,6 +39,7 @@ trap 'rm -rf "$TMP"' EXIT
 OUT=${KEEP_DIR:-$TMP/out}
 mkdir -p "$OUT"
 [ -n "$HTML_DIR" ] && mkdir -p "$HTML_DIR"
+[ -n "$IMG_DIR" ] && mkdir -p "$IMG_DIR"
 
 # The kernelspec goes to a private prefix: nothing in the user's Jupyter setup changes.
 deno run --allow-read --allow-write="$TMP" --allow-env kernels/install.ts --prefix "$TMP/prefix" --quiet || {
@@ -72,7 +76,7 @@ for nb in "${notebooks[@]}"; do
     secs=$(( $(date +%s) - start ))
     echo "PASS $base (${secs} s)"
     passed=$((passed + 1))
-    if [ -n "$HTML_DIR" ]; then
+    if [ -n "$HTML_DIR$IMG_DIR" ]; then
       # Headless runs sometimes drop a display (NOTES-deno.md): re-run for the docs until none is missing.
       for try in 1 2; do
         deno run --allow-read tests/notebooks/missing_outputs.ts "$OUT/$base.ipynb" 2>>"$TMP/$base.log" && break
@@ -81,8 +85,14 @@ for nb in "${notebooks[@]}"; do
           --ExecutePreprocessor.timeout="${NB_TIMEOUT:-600}" --output-dir "$OUT" --output "$base" "$nb" \
           >>"$TMP/$base.log" 2>&1 || break
       done
+    fi
+    if [ -n "$HTML_DIR" ]; then
       "$JUPYTER" nbconvert --to html --output-dir "$HTML_DIR" --output "$base" "$OUT/$base.ipynb" >>"$TMP/$base.log" 2>&1 \
         || echo "  (could not render $base to HTML)"
+    fi
+    if [ -n "$IMG_DIR" ]; then
+      deno run --allow-read --allow-write="$IMG_DIR" tests/notebooks/extract_chart.ts "$OUT/$base.ipynb" "$IMG_DIR/$base.svg" \
+        || echo "  (no chart found in $base)"
     fi
   else
     secs=$(( $(date +%s) - start ))
