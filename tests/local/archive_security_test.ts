@@ -322,9 +322,16 @@ Deno.test("archive load: 8 concurrent clients get complete, correct results whil
         "ON DISTANCE(POINT(a.ra, a.dec), POINT(b.ra, b.dec)) < 0.0001",
       { cookie: ann },
     );
-    const centres = Array.from({ length: 8 }, (_, i) => [i * 45 + 10, (i % 5) * 30 - 60]);
+    const seeds = await (await postForm(
+      `${a.tapUrl}/sync`,
+      `REQUEST=doQuery&LANG=ADQL&FORMAT=csv&QUERY=${
+        encodeURIComponent("SELECT TOP 8 ra, dec FROM gaiadr3.gaia_source ORDER BY random_index")
+      }`,
+    )).text();
+    const centres = seeds.trim().split(/\r?\n/).slice(1).map((l) => l.split(",").map(Number));
+    assert.equal(centres.length, 8);
     const query = ([ra, dec]: number[]) =>
-      `SELECT source_id, ra, dec FROM gaiadr3.gaia_source WHERE 1 = CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', ${ra}, ${dec}, 3)) ORDER BY source_id`;
+      `SELECT source_id, ra, dec FROM gaiadr3.gaia_source WHERE 1 = CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', ${ra}, ${dec}, 2)) ORDER BY source_id`;
     const run = async (c: number[]) => {
       const r = await postForm(
         `${a.tapUrl}/sync`,
