@@ -31,9 +31,10 @@ export interface CsvReaderOptions extends ReaderOptions {
    */
   quote?: string;
   /**
-   * Whether the first record is a header line. By default `true`, except
-   * when a `schema` is given: then the first record is taken as a header
-   * only if its fields are the schema's column names (DaCHS TSV has no header).
+   * Whether the first record is a header line. By default it is one when,
+   * with a `schema`, its fields are the schema's column names, and without a
+   * schema when none of its unquoted fields is a number (DaCHS TSV has no
+   * header line; column names are never numbers). Set it to be sure.
    */
   header?: boolean;
   /**
@@ -235,9 +236,12 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
       const ncols = head.fields.length;
       let isHeader = options.header;
       if (isHeader === undefined) {
+        // A header line when it has the schema's names (with a schema) or, without
+        // one, when none of its unquoted fields is a number (column names never are;
+        // DaCHS TSV has no header line and starts with numbers).
         isHeader = schemaGiven
           ? sameNames(head.fields, schemaGiven.fields.map((f) => f.name))
-          : true;
+          : !head.fields.some((f, i) => !head.quoted[i] && NUMBER.test(f.trim()));
       }
       if (isHeader) {
         names = head.fields;
@@ -329,6 +333,8 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
     }
   });
 }
+
+const NUMBER = /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
 
 function sameNames(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
