@@ -345,6 +345,11 @@ export function parseFloatAscii(bytes: Uint8Array, start: number, end: number): 
     }
   }
   // Exact fallback: the engine's own correctly rounded conversion.
+  if (end - s0 <= 40) {
+    let text = "";
+    for (let k = s0; k < end; k++) text += String.fromCharCode(bytes[k]);
+    return Number(text);
+  }
   return Number(latin1.decode(bytes.subarray(s0, end)));
 }
 

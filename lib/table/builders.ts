@@ -132,16 +132,6 @@ class Validity {
   }
 }
 
-type NumericArray =
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array;
-
 /** A builder for a fixed-width numeric Arrow type, appending JS numbers. */
 export interface NumberBuilder<T extends DataType = DataType> extends ColumnBuilder<T> {
   /** Appends a value (stored with the typed array's conversion, e.g. wrapping for ints). */
@@ -150,130 +140,452 @@ export interface NumberBuilder<T extends DataType = DataType> extends ColumnBuil
   appendRepeated(value: number, count: number): void;
 }
 
-interface NumberBuilderClass<T extends DataType> {
-  new (type?: T): NumberBuilder<T>;
-}
-
 /*
- * Each numeric type gets its own class from this factory, so that the typed
- * array stores in `append` stay monomorphic (V8 keeps type feedback per
- * closure, and each class made here has its own closures).
+ * One class per numeric type, written out rather than made by a factory, so
+ * that V8 keeps separate (monomorphic) type feedback for each typed array.
  */
-function numberBuilderClass<T extends DataType, A extends NumericArray>(
-  Ctor: { new (n: number): A },
-  makeType: () => T,
-  nullFill: number,
-): NumberBuilderClass<T> {
-  return class implements NumberBuilder<T> {
-    readonly type: T;
-    #data: A = new Ctor(INITIAL_CAPACITY);
-    #length = 0;
-    readonly #validity = new Validity();
 
-    constructor(type?: T) {
-      this.type = type ?? makeType();
-    }
-    get length(): number {
-      return this.#length;
-    }
-    get nullCount(): number {
-      return this.#validity.nullCount;
-    }
-    append(value: number): void {
-      const i = this.#length;
-      if (i === this.#data.length) this.#grow(i + 1);
-      this.#data[i] = value;
-      this.#validity.valid(i);
-      this.#length = i + 1;
-    }
-    appendRepeated(value: number, count: number): void {
-      const i = this.#length;
-      if (i + count > this.#data.length) this.#grow(i + count);
-      this.#data.fill(value, i, i + count);
-      for (let k = 0; k < count; k++) this.#validity.valid(i + k);
-      this.#length = i + count;
-    }
-    appendNull(): void {
-      const i = this.#length;
-      if (i === this.#data.length) this.#grow(i + 1);
-      this.#data[i] = nullFill;
-      this.#validity.invalid(i);
-      this.#length = i + 1;
-    }
-    #grow(min: number): void {
-      const n = new Ctor(Math.max(min, this.#data.length * 2));
-      (n as Float64Array).set(this.#data as Float64Array);
-      this.#data = n;
-    }
-    finish(): Data<T> {
-      const length = this.#length;
-      const nullCount = this.#validity.nullCount;
-      const nullBitmap = this.#validity.take(length);
-      const data = this.#data.slice(0, length);
-      this.#length = 0;
-      this.#validity.reset();
-      // deno-lint-ignore no-explicit-any
-      return makeData({ type: this.type, length, nullCount, nullBitmap, data } as any) as Data<T>;
-    }
-  };
+/**
+ * Builds an Arrow `Int8` column.
+ */
+export class Int8Builder implements NumberBuilder<Int8> {
+  /** The Arrow type built. */
+  readonly type: Int8;
+  #data = new Int8Array(INITIAL_CAPACITY);
+  #length = 0;
+  readonly #validity = new Validity();
+
+  /** @param type The Arrow type (a new `Int8` by default). */
+  constructor(type?: Int8) {
+    this.type = type ?? new Int8();
+  }
+  /** Values appended since the last `finish()`. */
+  get length(): number {
+    return this.#length;
+  }
+  /** Nulls among them. */
+  get nullCount(): number {
+    return this.#validity.nullCount;
+  }
+  /** Appends a value (stored with the typed array's conversion). */
+  append(value: number): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = value;
+    if (this.#validity.bits !== null) this.#validity.valid(i);
+    this.#length = i + 1;
+  }
+  /** Appends `count` copies of `value` (valid). */
+  appendRepeated(value: number, count: number): void {
+    const i = this.#length;
+    if (i + count > this.#data.length) this.#grow(i + count);
+    this.#data.fill(value, i, i + count);
+    for (let k = 0; k < count; k++) this.#validity.valid(i + k);
+    this.#length = i + count;
+  }
+  /** Appends a null. */
+  appendNull(): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = 0;
+    this.#validity.invalid(i);
+    this.#length = i + 1;
+  }
+  #grow(min: number): void {
+    const n = new Int8Array(Math.max(min, this.#data.length * 2));
+    n.set(this.#data);
+    this.#data = n;
+  }
+  /** Returns the column as Arrow `Data` and empties the builder. */
+  finish(): Data<Int8> {
+    const length = this.#length;
+    const nullCount = this.#validity.nullCount;
+    const nullBitmap = this.#validity.take(length);
+    const data = this.#data.slice(0, length);
+    this.#length = 0;
+    this.#validity.reset();
+    return makeData({ type: this.type, length, nullCount, nullBitmap, data });
+  }
 }
 
-/** Builds an Arrow `Int8` column. */
-export const Int8Builder: NumberBuilderClass<Int8> = numberBuilderClass(
-  Int8Array,
-  () => new Int8(),
-  0,
-);
-/** Builds an Arrow `Int8` column. */
-export type Int8Builder = NumberBuilder<Int8>;
-/** Builds an Arrow `Int16` column. */
-export const Int16Builder: NumberBuilderClass<Int16> = numberBuilderClass(
-  Int16Array,
-  () => new Int16(),
-  0,
-);
-/** Builds an Arrow `Int16` column. */
-export type Int16Builder = NumberBuilder<Int16>;
-/** Builds an Arrow `Int32` column. */
-export const Int32Builder: NumberBuilderClass<Int32> = numberBuilderClass(
-  Int32Array,
-  () => new Int32(),
-  0,
-);
-/** Builds an Arrow `Int32` column. */
-export type Int32Builder = NumberBuilder<Int32>;
-/** Builds an Arrow `Uint8` column. */
-export const Uint8Builder: NumberBuilderClass<Uint8> = numberBuilderClass(
-  Uint8Array,
-  () => new Uint8(),
-  0,
-);
-/** Builds an Arrow `Uint8` column. */
-export type Uint8Builder = NumberBuilder<Uint8>;
-/** Builds an Arrow `Uint16` column. */
-export const Uint16Builder: NumberBuilderClass<Uint16> = numberBuilderClass(
-  Uint16Array,
-  () => new Uint16(),
-  0,
-);
-/** Builds an Arrow `Uint16` column. */
-export type Uint16Builder = NumberBuilder<Uint16>;
-/** Builds an Arrow `Uint32` column. */
-export const Uint32Builder: NumberBuilderClass<Uint32> = numberBuilderClass(
-  Uint32Array,
-  () => new Uint32(),
-  0,
-);
-/** Builds an Arrow `Uint32` column. */
-export type Uint32Builder = NumberBuilder<Uint32>;
-/** Builds an Arrow `Float32` column (nulls stored as NaN behind a 0 validity bit). */
-export const Float32Builder: NumberBuilderClass<Float32> = numberBuilderClass(
-  Float32Array,
-  () => new Float32(),
-  NaN,
-);
-/** Builds an Arrow `Float32` column. */
-export type Float32Builder = NumberBuilder<Float32>;
+/**
+ * Builds an Arrow `Int16` column.
+ */
+export class Int16Builder implements NumberBuilder<Int16> {
+  /** The Arrow type built. */
+  readonly type: Int16;
+  #data = new Int16Array(INITIAL_CAPACITY);
+  #length = 0;
+  readonly #validity = new Validity();
+
+  /** @param type The Arrow type (a new `Int16` by default). */
+  constructor(type?: Int16) {
+    this.type = type ?? new Int16();
+  }
+  /** Values appended since the last `finish()`. */
+  get length(): number {
+    return this.#length;
+  }
+  /** Nulls among them. */
+  get nullCount(): number {
+    return this.#validity.nullCount;
+  }
+  /** Appends a value (stored with the typed array's conversion). */
+  append(value: number): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = value;
+    if (this.#validity.bits !== null) this.#validity.valid(i);
+    this.#length = i + 1;
+  }
+  /** Appends `count` copies of `value` (valid). */
+  appendRepeated(value: number, count: number): void {
+    const i = this.#length;
+    if (i + count > this.#data.length) this.#grow(i + count);
+    this.#data.fill(value, i, i + count);
+    for (let k = 0; k < count; k++) this.#validity.valid(i + k);
+    this.#length = i + count;
+  }
+  /** Appends a null. */
+  appendNull(): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = 0;
+    this.#validity.invalid(i);
+    this.#length = i + 1;
+  }
+  #grow(min: number): void {
+    const n = new Int16Array(Math.max(min, this.#data.length * 2));
+    n.set(this.#data);
+    this.#data = n;
+  }
+  /** Returns the column as Arrow `Data` and empties the builder. */
+  finish(): Data<Int16> {
+    const length = this.#length;
+    const nullCount = this.#validity.nullCount;
+    const nullBitmap = this.#validity.take(length);
+    const data = this.#data.slice(0, length);
+    this.#length = 0;
+    this.#validity.reset();
+    return makeData({ type: this.type, length, nullCount, nullBitmap, data });
+  }
+}
+
+/**
+ * Builds an Arrow `Int32` column.
+ */
+export class Int32Builder implements NumberBuilder<Int32> {
+  /** The Arrow type built. */
+  readonly type: Int32;
+  #data = new Int32Array(INITIAL_CAPACITY);
+  #length = 0;
+  readonly #validity = new Validity();
+
+  /** @param type The Arrow type (a new `Int32` by default). */
+  constructor(type?: Int32) {
+    this.type = type ?? new Int32();
+  }
+  /** Values appended since the last `finish()`. */
+  get length(): number {
+    return this.#length;
+  }
+  /** Nulls among them. */
+  get nullCount(): number {
+    return this.#validity.nullCount;
+  }
+  /** Appends a value (stored with the typed array's conversion). */
+  append(value: number): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = value;
+    if (this.#validity.bits !== null) this.#validity.valid(i);
+    this.#length = i + 1;
+  }
+  /** Appends `count` copies of `value` (valid). */
+  appendRepeated(value: number, count: number): void {
+    const i = this.#length;
+    if (i + count > this.#data.length) this.#grow(i + count);
+    this.#data.fill(value, i, i + count);
+    for (let k = 0; k < count; k++) this.#validity.valid(i + k);
+    this.#length = i + count;
+  }
+  /** Appends a null. */
+  appendNull(): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = 0;
+    this.#validity.invalid(i);
+    this.#length = i + 1;
+  }
+  #grow(min: number): void {
+    const n = new Int32Array(Math.max(min, this.#data.length * 2));
+    n.set(this.#data);
+    this.#data = n;
+  }
+  /** Returns the column as Arrow `Data` and empties the builder. */
+  finish(): Data<Int32> {
+    const length = this.#length;
+    const nullCount = this.#validity.nullCount;
+    const nullBitmap = this.#validity.take(length);
+    const data = this.#data.slice(0, length);
+    this.#length = 0;
+    this.#validity.reset();
+    return makeData({ type: this.type, length, nullCount, nullBitmap, data });
+  }
+}
+
+/**
+ * Builds an Arrow `Uint8` column.
+ */
+export class Uint8Builder implements NumberBuilder<Uint8> {
+  /** The Arrow type built. */
+  readonly type: Uint8;
+  #data = new Uint8Array(INITIAL_CAPACITY);
+  #length = 0;
+  readonly #validity = new Validity();
+
+  /** @param type The Arrow type (a new `Uint8` by default). */
+  constructor(type?: Uint8) {
+    this.type = type ?? new Uint8();
+  }
+  /** Values appended since the last `finish()`. */
+  get length(): number {
+    return this.#length;
+  }
+  /** Nulls among them. */
+  get nullCount(): number {
+    return this.#validity.nullCount;
+  }
+  /** Appends a value (stored with the typed array's conversion). */
+  append(value: number): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = value;
+    if (this.#validity.bits !== null) this.#validity.valid(i);
+    this.#length = i + 1;
+  }
+  /** Appends `count` copies of `value` (valid). */
+  appendRepeated(value: number, count: number): void {
+    const i = this.#length;
+    if (i + count > this.#data.length) this.#grow(i + count);
+    this.#data.fill(value, i, i + count);
+    for (let k = 0; k < count; k++) this.#validity.valid(i + k);
+    this.#length = i + count;
+  }
+  /** Appends a null. */
+  appendNull(): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = 0;
+    this.#validity.invalid(i);
+    this.#length = i + 1;
+  }
+  #grow(min: number): void {
+    const n = new Uint8Array(Math.max(min, this.#data.length * 2));
+    n.set(this.#data);
+    this.#data = n;
+  }
+  /** Returns the column as Arrow `Data` and empties the builder. */
+  finish(): Data<Uint8> {
+    const length = this.#length;
+    const nullCount = this.#validity.nullCount;
+    const nullBitmap = this.#validity.take(length);
+    const data = this.#data.slice(0, length);
+    this.#length = 0;
+    this.#validity.reset();
+    return makeData({ type: this.type, length, nullCount, nullBitmap, data });
+  }
+}
+
+/**
+ * Builds an Arrow `Uint16` column.
+ */
+export class Uint16Builder implements NumberBuilder<Uint16> {
+  /** The Arrow type built. */
+  readonly type: Uint16;
+  #data = new Uint16Array(INITIAL_CAPACITY);
+  #length = 0;
+  readonly #validity = new Validity();
+
+  /** @param type The Arrow type (a new `Uint16` by default). */
+  constructor(type?: Uint16) {
+    this.type = type ?? new Uint16();
+  }
+  /** Values appended since the last `finish()`. */
+  get length(): number {
+    return this.#length;
+  }
+  /** Nulls among them. */
+  get nullCount(): number {
+    return this.#validity.nullCount;
+  }
+  /** Appends a value (stored with the typed array's conversion). */
+  append(value: number): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = value;
+    if (this.#validity.bits !== null) this.#validity.valid(i);
+    this.#length = i + 1;
+  }
+  /** Appends `count` copies of `value` (valid). */
+  appendRepeated(value: number, count: number): void {
+    const i = this.#length;
+    if (i + count > this.#data.length) this.#grow(i + count);
+    this.#data.fill(value, i, i + count);
+    for (let k = 0; k < count; k++) this.#validity.valid(i + k);
+    this.#length = i + count;
+  }
+  /** Appends a null. */
+  appendNull(): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = 0;
+    this.#validity.invalid(i);
+    this.#length = i + 1;
+  }
+  #grow(min: number): void {
+    const n = new Uint16Array(Math.max(min, this.#data.length * 2));
+    n.set(this.#data);
+    this.#data = n;
+  }
+  /** Returns the column as Arrow `Data` and empties the builder. */
+  finish(): Data<Uint16> {
+    const length = this.#length;
+    const nullCount = this.#validity.nullCount;
+    const nullBitmap = this.#validity.take(length);
+    const data = this.#data.slice(0, length);
+    this.#length = 0;
+    this.#validity.reset();
+    return makeData({ type: this.type, length, nullCount, nullBitmap, data });
+  }
+}
+
+/**
+ * Builds an Arrow `Uint32` column.
+ */
+export class Uint32Builder implements NumberBuilder<Uint32> {
+  /** The Arrow type built. */
+  readonly type: Uint32;
+  #data = new Uint32Array(INITIAL_CAPACITY);
+  #length = 0;
+  readonly #validity = new Validity();
+
+  /** @param type The Arrow type (a new `Uint32` by default). */
+  constructor(type?: Uint32) {
+    this.type = type ?? new Uint32();
+  }
+  /** Values appended since the last `finish()`. */
+  get length(): number {
+    return this.#length;
+  }
+  /** Nulls among them. */
+  get nullCount(): number {
+    return this.#validity.nullCount;
+  }
+  /** Appends a value (stored with the typed array's conversion). */
+  append(value: number): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = value;
+    if (this.#validity.bits !== null) this.#validity.valid(i);
+    this.#length = i + 1;
+  }
+  /** Appends `count` copies of `value` (valid). */
+  appendRepeated(value: number, count: number): void {
+    const i = this.#length;
+    if (i + count > this.#data.length) this.#grow(i + count);
+    this.#data.fill(value, i, i + count);
+    for (let k = 0; k < count; k++) this.#validity.valid(i + k);
+    this.#length = i + count;
+  }
+  /** Appends a null. */
+  appendNull(): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = 0;
+    this.#validity.invalid(i);
+    this.#length = i + 1;
+  }
+  #grow(min: number): void {
+    const n = new Uint32Array(Math.max(min, this.#data.length * 2));
+    n.set(this.#data);
+    this.#data = n;
+  }
+  /** Returns the column as Arrow `Data` and empties the builder. */
+  finish(): Data<Uint32> {
+    const length = this.#length;
+    const nullCount = this.#validity.nullCount;
+    const nullBitmap = this.#validity.take(length);
+    const data = this.#data.slice(0, length);
+    this.#length = 0;
+    this.#validity.reset();
+    return makeData({ type: this.type, length, nullCount, nullBitmap, data });
+  }
+}
+
+/**
+ * Builds an Arrow `Float32` column (nulls stored as NaN behind a 0 validity bit).
+ */
+export class Float32Builder implements NumberBuilder<Float32> {
+  /** The Arrow type built. */
+  readonly type: Float32;
+  #data = new Float32Array(INITIAL_CAPACITY);
+  #length = 0;
+  readonly #validity = new Validity();
+
+  /** @param type The Arrow type (a new `Float32` by default). */
+  constructor(type?: Float32) {
+    this.type = type ?? new Float32();
+  }
+  /** Values appended since the last `finish()`. */
+  get length(): number {
+    return this.#length;
+  }
+  /** Nulls among them. */
+  get nullCount(): number {
+    return this.#validity.nullCount;
+  }
+  /** Appends a value (stored with the typed array's conversion). */
+  append(value: number): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = value;
+    if (this.#validity.bits !== null) this.#validity.valid(i);
+    this.#length = i + 1;
+  }
+  /** Appends `count` copies of `value` (valid). */
+  appendRepeated(value: number, count: number): void {
+    const i = this.#length;
+    if (i + count > this.#data.length) this.#grow(i + count);
+    this.#data.fill(value, i, i + count);
+    for (let k = 0; k < count; k++) this.#validity.valid(i + k);
+    this.#length = i + count;
+  }
+  /** Appends a null. */
+  appendNull(): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = NaN;
+    this.#validity.invalid(i);
+    this.#length = i + 1;
+  }
+  #grow(min: number): void {
+    const n = new Float32Array(Math.max(min, this.#data.length * 2));
+    n.set(this.#data);
+    this.#data = n;
+  }
+  /** Returns the column as Arrow `Data` and empties the builder. */
+  finish(): Data<Float32> {
+    const length = this.#length;
+    const nullCount = this.#validity.nullCount;
+    const nullBitmap = this.#validity.take(length);
+    const data = this.#data.slice(0, length);
+    this.#length = 0;
+    this.#validity.reset();
+    return makeData({ type: this.type, length, nullCount, nullBitmap, data });
+  }
+}
+
 /**
  * Builds an Arrow `Float64` column (nulls stored as NaN behind a 0 validity bit).
  *
@@ -288,13 +600,65 @@ export type Float32Builder = NumberBuilder<Float32>;
  * if (!Number.isNaN(v.get(0)) || v.get(1) !== null) throw new Error("NaN vs null");
  * ```
  */
-export const Float64Builder: NumberBuilderClass<Float64> = numberBuilderClass(
-  Float64Array,
-  () => new Float64(),
-  NaN,
-);
-/** Builds an Arrow `Float64` column. */
-export type Float64Builder = NumberBuilder<Float64>;
+export class Float64Builder implements NumberBuilder<Float64> {
+  /** The Arrow type built. */
+  readonly type: Float64;
+  #data = new Float64Array(INITIAL_CAPACITY);
+  #length = 0;
+  readonly #validity = new Validity();
+
+  /** @param type The Arrow type (a new `Float64` by default). */
+  constructor(type?: Float64) {
+    this.type = type ?? new Float64();
+  }
+  /** Values appended since the last `finish()`. */
+  get length(): number {
+    return this.#length;
+  }
+  /** Nulls among them. */
+  get nullCount(): number {
+    return this.#validity.nullCount;
+  }
+  /** Appends a value (stored with the typed array's conversion). */
+  append(value: number): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = value;
+    if (this.#validity.bits !== null) this.#validity.valid(i);
+    this.#length = i + 1;
+  }
+  /** Appends `count` copies of `value` (valid). */
+  appendRepeated(value: number, count: number): void {
+    const i = this.#length;
+    if (i + count > this.#data.length) this.#grow(i + count);
+    this.#data.fill(value, i, i + count);
+    for (let k = 0; k < count; k++) this.#validity.valid(i + k);
+    this.#length = i + count;
+  }
+  /** Appends a null. */
+  appendNull(): void {
+    const i = this.#length;
+    if (i === this.#data.length) this.#grow(i + 1);
+    this.#data[i] = NaN;
+    this.#validity.invalid(i);
+    this.#length = i + 1;
+  }
+  #grow(min: number): void {
+    const n = new Float64Array(Math.max(min, this.#data.length * 2));
+    n.set(this.#data);
+    this.#data = n;
+  }
+  /** Returns the column as Arrow `Data` and empties the builder. */
+  finish(): Data<Float64> {
+    const length = this.#length;
+    const nullCount = this.#validity.nullCount;
+    const nullBitmap = this.#validity.take(length);
+    const data = this.#data.slice(0, length);
+    this.#length = 0;
+    this.#validity.reset();
+    return makeData({ type: this.type, length, nullCount, nullBitmap, data });
+  }
+}
 
 /** A builder for 64-bit integers, fed either bigints or two 32-bit words. */
 export interface BigIntBuilder<T extends DataType = DataType> extends ColumnBuilder<T> {
@@ -525,7 +889,7 @@ export class Utf8Builder implements ColumnBuilder<Utf8> {
     const n = end - start;
     const at = this.#byteLength;
     if (at + n > this.#bytes.length) this.#growBytes(at + n);
-    if (n < 16) {
+    if (n < 64) {
       const dst = this.#bytes;
       for (let k = 0; k < n; k++) dst[at + k] = buf[start + k];
     } else {

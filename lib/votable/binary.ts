@@ -69,18 +69,17 @@ export class BinaryScanner {
     if (!final) lt = inp.len;
     if (lt === inp.pos) return final;
     // Room for the decoded bytes.
-    const keep = this.#blen - this.#bpos;
-    const need = keep + Math.ceil(((lt - inp.pos) * 3) / 4) + 3;
-    if (this.#bpos > 0 && (need > this.#bin.length || this.#bpos > this.#bin.length >> 1)) {
-      this.#bin.copyWithin(0, this.#bpos, this.#blen);
-      this.#blen = keep;
-      this.#bpos = 0;
-    }
-    if (need > this.#bin.length) {
-      const n = new Uint8Array(Math.max(need, this.#bin.length * 2));
-      n.set(this.#bin.subarray(this.#bpos, this.#blen));
-      this.#bin = n;
-      this.#dv = new DataView(n.buffer);
+    const add = Math.ceil(((lt - inp.pos) * 3) / 4) + 3;
+    if (this.#blen + add > this.#bin.length) {
+      const keep = this.#blen - this.#bpos;
+      if (keep + add <= this.#bin.length) {
+        this.#bin.copyWithin(0, this.#bpos, this.#blen);
+      } else {
+        const n = new Uint8Array(Math.max(keep + add, this.#bin.length * 2));
+        n.set(this.#bin.subarray(this.#bpos, this.#blen));
+        this.#bin = n;
+        this.#dv = new DataView(n.buffer);
+      }
       this.#blen = keep;
       this.#bpos = 0;
     }
@@ -102,7 +101,22 @@ export class BinaryScanner {
     }
     this.#blen += r.written;
     inp.pos += r.read;
-    return final && inp.pos === lt;
+    if (!final) return false;
+    // "loose" decoding may stop before trailing whitespace.
+    while (
+      inp.pos < lt &&
+      (buf[inp.pos] === 0x20 || buf[inp.pos] === 0x0a || buf[inp.pos] === 0x0d ||
+        buf[inp.pos] === 0x09)
+    ) {
+      inp.pos++;
+    }
+    if (inp.pos !== lt) {
+      throw new VOTableSyntaxError(`Malformed base64 at the end of the STREAM data`, {
+        offset: inp.offset(inp.pos),
+        element: "STREAM",
+      });
+    }
+    return true;
   }
 
   /**

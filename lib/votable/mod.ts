@@ -35,3 +35,9 @@ export type {
   VOTableTable,
 } from "./document.ts";
 export { TruncatedInputError, VOTableSyntaxError, VOTableUnsupportedError } from "./errors.ts";
+export {
+  encodeVOTable,
+  type EncodeVOTableOptions,
+  encodeVOTableStream,
+  escapeXml,
+} from "./writer.ts";
