@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  type Data,
   type DataType,
   type RecordBatch,
   type Schema,
@@ -84,11 +85,59 @@ export function votableDatatypeForArrow(type: DataType): ColumnDef["datatype"] {
   }
 }
 
+/** Internal fields of the node-api vector classes written here (stable in 1.5.x). */
 interface ChunkVector {
   items?: { set(a: ArrayLike<number> | ArrayLike<bigint>, offset?: number): void };
+  dataView?: DataView;
   setItem(i: number, v: unknown): void;
   flush(): void;
-  validity: { setItemValid(i: number, valid: boolean): void };
+  validity: { setItemValid(i: number, valid: boolean): void; data: BigUint64Array | null };
+}
+
+/** DuckDB validity words (LSB-first, like Arrow) for rows [start, start+n) of `d`; null if no nulls. */
+function validityWords(d: Data, start: number, n: number): BigUint64Array | null {
+  const bitmap = d.nullBitmap as Uint8Array | undefined;
+  if (!d.nullCount || !bitmap || bitmap.length === 0) return null;
+  const words = new BigUint64Array(Math.ceil(n / 64));
+  const bytes = new Uint8Array(words.buffer);
+  const bit0 = d.offset + start;
+  if ((bit0 & 7) === 0) {
+    const from = bit0 >> 3;
+    bytes.set(bitmap.subarray(from, Math.min(bitmap.length, from + ((n + 7) >> 3))));
+  } else {
+    for (let i = 0; i < n; i++) {
+      const b = bit0 + i;
+      if ((bitmap[b >> 3] >> (b & 7)) & 1) bytes[i >> 3] |= 1 << (i & 7);
+    }
+  }
+  return words;
+}
+
+const decoder = new TextDecoder();
+
+/** Sets rows [start, start+n) of a Utf8 Arrow column; ASCII ranges are decoded once. */
+function setStrings(v: ChunkVector, d: Data, start: number, n: number): void {
+  const offsets = d.valueOffsets as Int32Array;
+  const bytes = d.values as Uint8Array;
+  const bitmap = d.nullCount ? d.nullBitmap as Uint8Array : undefined;
+  const first = offsets[d.offset + start], last = offsets[d.offset + start + n];
+  let ascii = true;
+  for (let k = first; k < last; k++) {
+    if (bytes[k] > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  const all = ascii ? decoder.decode(bytes.subarray(first, last)) : "";
+  for (let i = 0; i < n; i++) {
+    const r = d.offset + start + i;
+    if (bitmap && !((bitmap[r >> 3] >> (r & 7)) & 1)) {
+      v.setItem(i, null);
+      continue;
+    }
+    const a = offsets[r], b = offsets[r + 1];
+    v.setItem(i, ascii ? all.slice(a - first, b - first) : decoder.decode(bytes.subarray(a, b)));
+  }
 }
 
 function textOf(v: unknown): string {
@@ -147,9 +196,10 @@ export async function loadArrowTable(
   try {
     for (const batch of table.batches) {
       const columns: Vector[] = fields.map((_, i) => batch.getChildAt(i)!);
+      const datas = columns.map((c) => (c.data.length === 1 ? c.data[0] : undefined));
       const arrays = columns.map((c, i) => {
         const id = fields[i].type.typeId;
-        return (id === Type.Int || id === Type.Float) && c.nullCount === 0
+        return (id === Type.Int || id === Type.Float) && datas[i]
           ? c.toArray() as ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }
           : undefined;
       });
@@ -167,9 +217,23 @@ export async function loadArrowTable(
           const v = chunk.getColumnVector(c + shift) as unknown as ChunkVector;
           const col = columns[c];
           const arr = arrays[c];
+          const d = datas[c];
           const sqlType = types[c].sql;
-          if (arr && v.items && arr.constructor === v.items.constructor) {
+          if (d && arr && v.items && arr.constructor === v.items.constructor) {
             v.items.set(arr.subarray(start, start + n));
+            const words = validityWords(d, start, n);
+            if (words) v.validity.data = words;
+          } else if (d && sqlType === "BOOLEAN" && v.dataView) {
+            const bits = d.values as Uint8Array;
+            const dv = v.dataView;
+            for (let i = 0; i < n; i++) {
+              const b = d.offset + start + i;
+              dv.setUint8(i, (bits[b >> 3] >> (b & 7)) & 1);
+            }
+            const words = validityWords(d, start, n);
+            if (words) v.validity.data = words;
+          } else if (d && sqlType === "VARCHAR" && fields[c].type.typeId === Type.Utf8) {
+            setStrings(v, d, start, n);
           } else if (sqlType === "VARCHAR") {
             for (let i = 0; i < n; i++) {
               const x = col.get(start + i);
