@@ -12,10 +12,7 @@
 import { tableFromIPC } from "apache-arrow";
 import type { Table } from "apache-arrow";
 import { zipSync } from "fflate";
-// TEMP-DYNAMIC-PRODUCTS
-type RetrievalType = string;
-// deno-lint-ignore no-explicit-any
-const products = async (): Promise<any> => await import(["..", "products", "mod.ts"].join("/"));
+import { linksFor, packageProducts, type RetrievalType } from "../products/mod.ts";
 import { type ArchiveState, canReadFor, origin } from "./context.ts";
 import { ArchiveHttpError, cdata, xmlEscape } from "./http_error.ts";
 import type { RequestParams } from "./params.ts";
@@ -277,15 +274,6 @@ function linksRow(cells: (string | undefined)[]): string {
     "</TR>";
 }
 
-const PRODUCT_DESCRIPTIONS: Record<string, string> = {
-  EPOCH_PHOTOMETRY: "Epoch photometry",
-  XP_SAMPLED: "XP sampled spectrum",
-  XP_CONTINUOUS: "XP continuous spectrum",
-  RVS: "RVS mean spectrum",
-  MCMC_GSPPHOT: "MCMC GSP-Phot",
-  MCMC_MSC: "MCMC MSC",
-};
-
 /** `datalink/links?ID=...` (GET or POST form). */
 export async function handleLinks(
   state: ArchiveState,
@@ -327,19 +315,16 @@ export async function handleLinks(
       );
       continue;
     }
-    for (const type of (await products()).availableProducts(row) as string[]) {
-      const url =
-        `${base}/data-server/data?ID=${encodeURIComponent(designation).replaceAll("%20", "+")}` +
-        `&RETRIEVAL_TYPE=${type}`;
+    for (const link of linksFor(row, { release: "Gaia DR3" })) {
       trs.push(linksRow([
-        designation,
-        url,
-        "",
-        "",
-        "#this",
-        `${PRODUCT_DESCRIPTIONS[type] ?? type}, source ${designation}`,
-        "application/x-votable+xml",
-        "",
+        link.ID,
+        link.access_url === null ? "" : base + link.access_url,
+        link.service_def ?? "",
+        link.error_message ?? "",
+        link.semantics,
+        link.description,
+        link.content_type ?? "",
+        link.content_length === null ? "" : String(link.content_length),
       ]));
     }
   }
@@ -453,18 +438,17 @@ export async function handleData(
   }
   const ids = [...new Set(resolved.ids.map((i) => i.sourceId))];
   const rows = await lookupRows(state, ids, req.signal);
-  const { entries }: { entries: { fileName: string; bytes: Uint8Array }[] } = (await products())
-    .packageProducts(
-      {
-        ids,
-        retrieval: retrieval as RetrievalType,
-        format: fmt.format,
-        dataStructure,
-        release: "Gaia DR3",
-        validData,
-      },
-      (id: bigint) => rows.get(id),
-    );
+  const { entries } = packageProducts(
+    {
+      ids,
+      retrieval: retrieval as RetrievalType,
+      format: fmt.format,
+      dataStructure,
+      release: "Gaia DR3",
+      validData,
+    },
+    (id: bigint) => rows.get(id),
+  );
   if (entries.length === 0) {
     throw new ArchiveHttpError(
       404,
