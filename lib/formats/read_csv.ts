@@ -50,10 +50,10 @@ export interface CsvReaderOptions extends ReaderOptions {
    */
   nullValues?: string[];
   /**
-   * Rows used to infer the column types when no schema is given. A later
-   * value that does not fit the inferred type is an error (never a silent
-   * change), which names this option.
-   * @default the batch size
+   * Rows used to infer the column types when no schema is given (the first
+   * batches hold them). A later value that does not fit the inferred type is
+   * an error (never a silent change), which names this option.
+   * @default the larger of the batch size and 65536
    */
   inferRows?: number;
   /** Column names when there is no header line (default `col1`, `col2`, ...). */
@@ -240,7 +240,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         // one, when none of its unquoted fields is a number (column names never are;
         // DaCHS TSV has no header line and starts with numbers).
         isHeader = schemaGiven
-          ? sameNames(head.fields, schemaGiven.fields.map((f) => f.name))
+          ? sameNameSet(head.fields, schemaGiven.fields.map((f) => f.name))
           : !head.fields.some((f, i) => !head.quoted[i] && NUMBER.test(f.trim()));
       }
       if (isHeader) {
@@ -295,7 +295,10 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         builders = buildersFor(schema);
         tok.setColumns(ncols, batchSize);
       } else {
-        tok.setColumns(ncols, Math.max(1, options.inferRows ?? batchSize));
+        tok.setColumns(
+          ncols,
+          Math.max(1, options.inferRows ?? Math.max(batchSize, DEFAULT_BATCH_SIZE)),
+        );
       }
 
       for (;;) {
@@ -322,7 +325,13 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
           const rows = sp.rows;
           sp.rows = 0;
           if (tok.maxRows !== batchSize) tok.setColumns(ncols, batchSize);
-          yield finishBatch(schema, builders!);
+          const batch = finishBatch(schema, builders!);
+          // The inference batch may be larger than batchSize: hand it out in pieces.
+          for (let at = 0; at < rows; at += batchSize) {
+            yield at === 0 && rows <= batchSize
+              ? batch
+              : batch.slice(at, Math.min(rows, at + batchSize));
+          }
           if (rows === 0) break;
         } else if (pos === before && eof) break;
         if (eof && pos >= len) break;
@@ -335,6 +344,12 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
 }
 
 const NUMBER = /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
+
+function sameNameSet(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(b);
+  return new Set(a).size === a.length && a.every((n) => set.has(n));
+}
 
 function sameNames(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
