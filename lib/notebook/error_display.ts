@@ -48,7 +48,7 @@ export function errorHint(e: unknown): string | undefined {
       return "Is the server running and the URL right? For the local archive use `await gaia.local()`; for ESA check your network.";
     case "SizeLimitError":
       return "The data is larger than the configured limit: raise `maxBytes` (or the limit named above) if you trust the source.";
-    case "MissingColumnError":
+    case "ColumnNotFoundError":
       return "Pick one of the columns listed, or add the column to the SELECT list of the query.";
     case "UwsJobError":
     case "TapQueryError":

@@ -9,6 +9,9 @@
 import { Table } from "apache-arrow";
 import { installDisplays } from "./display.ts";
 import { JobTimeoutError, TapQueryError, UwsJobError } from "../tap/errors.ts";
+import { QueryResult } from "../tap/result.ts";
+import { AuthError, TapPlusError } from "../tapplus/errors.ts";
+import { UwsJob } from "../tap/job.ts";
 import { HttpError, NetworkError, TimeoutError } from "../http/errors.ts";
 import { SizeLimitError, TableFormatError } from "../io/errors.ts";
 import { DataLinkProduct } from "../datalink/product.ts";
@@ -32,11 +35,15 @@ import { DataLinkProducts } from "../datalink/products.ts";
 export function installDefaultDisplays(): string[] {
   return installDisplays([
     Table,
+    QueryResult,
+    UwsJob,
     DataLinkProduct,
     DataLinkProducts,
     TapQueryError,
     UwsJobError,
     JobTimeoutError,
+    AuthError,
+    TapPlusError,
     HttpError,
     NetworkError,
     TimeoutError,

@@ -67,11 +67,11 @@ export {
 } from "./progress.ts";
 export {
   asArrowTable,
+  ColumnNotFoundError,
   type Columns,
   columnsOf,
   type DataFrameLike,
   type HasTable,
-  MissingColumnError,
   type TableInput,
 } from "./table_like.ts";
 

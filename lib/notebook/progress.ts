@@ -202,6 +202,28 @@ export class Progress {
       });
   }
 
+  /** An adapter for an async job's wait (`job.wait({ onProgress })`): shows its phase. */
+  get onJob(): (p: { phase: string; elapsed?: number }) => void {
+    return (p) => this.update({ phase: p.phase });
+  }
+
+  /**
+   * An adapter for DataLink loads (`gaia.datalink.load(ids, { onProgress })`):
+   * sources done of the total (`sourcesDone`/`sourcesTotal`, or
+   * `done`/`total`), bytes and failures.
+   */
+  get onBatch(): (p: Record<string, unknown>) => void {
+    const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+    return (p) =>
+      this.update({
+        done: num(p.sourcesDone) ?? num(p.done) ?? num(p.sources) ?? num(p.completed),
+        total: num(p.sourcesTotal) ?? num(p.total),
+        bytes: num(p.bytes) ?? num(p.loaded),
+        failed: num(p.failed),
+        phase: typeof p.phase === "string" ? p.phase : undefined,
+      });
+  }
+
   /** An adapter for the HTTP layer's download progress (`loaded`, `total` bytes). */
   get onDownload(): (p: { loaded: number; total: number | undefined }) => void {
     return (p) => this.update({ done: p.loaded, bytes: p.loaded, total: p.total });

@@ -56,7 +56,7 @@ export interface Columns {
  * Thrown when a chart or display is asked for a column that the data does
  * not have; the message lists the columns there are.
  */
-export class MissingColumnError extends TypeError {
+export class ColumnNotFoundError extends TypeError {
   /** The column asked for. */
   readonly column: string;
   constructor(where: string, column: string, names: readonly string[], option?: string) {
@@ -67,7 +67,7 @@ export class MissingColumnError extends TypeError {
       : "the data has no columns";
     const hint = option ? `; pass {${option}: "<column>"} to use another column` : "";
     super(`${where}: column ${JSON.stringify(column)} not found: ${have}${hint}`);
-    this.name = "MissingColumnError";
+    this.name = "ColumnNotFoundError";
     this.column = column;
   }
 }
@@ -166,7 +166,7 @@ class ArrowColumns implements Columns {
   }
   #field(name: string): Field {
     const f = this.table.schema.fields.find((f) => f.name === name);
-    if (!f) throw new MissingColumnError(this.#where, name, this.names);
+    if (!f) throw new ColumnNotFoundError(this.#where, name, this.names);
     return f;
   }
   #vector(name: string): Vector {
@@ -220,7 +220,7 @@ class RecordColumns implements Columns {
     return this.names.includes(name);
   }
   #check(name: string) {
-    if (!this.has(name)) throw new MissingColumnError(this.#where, name, this.names);
+    if (!this.has(name)) throw new ColumnNotFoundError(this.#where, name, this.names);
   }
   numbers(name: string): Float64Array {
     this.#check(name);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
 import { plots } from "../../lib/notebook/plots/mod.ts";
 import { equatorialToGalactic, project } from "../../lib/notebook/plots/projections.ts";
-import { MissingColumnError } from "../../lib/notebook/table_like.ts";
+import { ColumnNotFoundError } from "../../lib/notebook/table_like.ts";
 import * as fx from "./plots_fixtures.ts";
 
 /** Pulls every `cx`/`cy` of the dots out of an SVG. */
@@ -61,7 +61,7 @@ Deno.test("hrDiagram() names the missing column and the columns there are", () =
   const err = assert.throws(
     () => plots.hrDiagram([{ g: 1, color: 2 }]),
     (e: unknown) =>
-      e instanceof MissingColumnError && e instanceof TypeError &&
+      e instanceof ColumnNotFoundError && e instanceof TypeError &&
       /"phot_g_mean_mag" not found/.test(e.message) &&
       /"g", "color"/.test(e.message) && /\{magnitude: "<column>"\}/.test(e.message),
   );

@@ -115,3 +115,18 @@ Deno.test("Progress refuses an unknown mode, and jupyter mode outside a kernel",
   assert.throws(() => progress("x", { mode: "loud" as "silent" }), RangeError);
   assert.throws(() => progress("x", { mode: "jupyter" }), /needs the Deno Jupyter kernel/);
 });
+
+Deno.test("Progress adapters map job waits and DataLink batches", () => {
+  const p = progress("dl", { mode: "silent", unit: "sources" });
+  p.onBatch({
+    sourcesDone: 250,
+    sourcesTotal: 1000,
+    chunksDone: 1,
+    chunksTotal: 4,
+    bytes: 2_000_000,
+  });
+  assert.match(p.toText(), /\[█{6}░{18}\] 25%\s+250 \/ 1 000 sources · 2\.00 MB/);
+  const j = progress("job", { mode: "silent" });
+  j.onJob({ phase: "EXECUTING", elapsed: 1200 });
+  assert.equal(j.state.phase, "EXECUTING");
+});

@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { columnsOf, MissingColumnError, type TableInput } from "../table_like.ts";
+import { ColumnNotFoundError, columnsOf, type TableInput } from "../table_like.ts";
 import { Chart } from "./chart.ts";
 import {
   axisLabel,
@@ -63,7 +63,7 @@ export function histogram(data: TableInput, options: HistogramOptions = {}): Cha
       }`,
     );
   }
-  if (!cols.has(name)) throw new MissingColumnError(where, name, cols.names, "column");
+  if (!cols.has(name)) throw new ColumnNotFoundError(where, name, cols.names, "column");
   positive(where, "bins", options.bins);
   const all = cols.numbers(name);
   const rows = finiteRows(all);
@@ -75,7 +75,7 @@ export function histogram(data: TableInput, options: HistogramOptions = {}): Cha
         return Array.from(rows, (i) => s[i]);
       })()
       : (() => {
-        throw new MissingColumnError(where, options.groupBy!, cols.names, "groupBy");
+        throw new ColumnNotFoundError(where, options.groupBy!, cols.names, "groupBy");
       })())
     : undefined;
   const reducer = options.normalize ? "proportion" : "count";

@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { columnsOf, MissingColumnError, type TableInput } from "../table_like.ts";
+import { ColumnNotFoundError, columnsOf, type TableInput } from "../table_like.ts";
 import { Chart } from "./chart.ts";
 import {
   axisLabel,
@@ -78,7 +78,7 @@ export function hrDiagram(data: TableInput, options: HrDiagramOptions = {}): Cha
   const where = "hrDiagram()";
   const cols = columnsOf(data, where);
   const magName = options.magnitude ?? "phot_g_mean_mag";
-  if (!cols.has(magName)) throw new MissingColumnError(where, magName, cols.names, "magnitude");
+  if (!cols.has(magName)) throw new ColumnNotFoundError(where, magName, cols.names, "magnitude");
   let colorName = options.color ?? "bp_rp";
   let colour: Float64Array;
   if (cols.has(colorName)) colour = cols.numbers(colorName);
@@ -90,21 +90,21 @@ export function hrDiagram(data: TableInput, options: HrDiagramOptions = {}): Cha
     colour = new Float64Array(cols.length);
     for (let i = 0; i < colour.length; i++) colour[i] = bp[i] - rp[i];
     colorName = "BP − RP";
-  } else throw new MissingColumnError(where, colorName, cols.names, "color");
+  } else throw new ColumnNotFoundError(where, colorName, cols.names, "color");
 
   const mag = cols.numbers(magName);
   let y = mag;
   let yLabel = axisLabel(cols, magName);
   if (options.absolute) {
     const plxName = options.parallax ?? "parallax";
-    if (!cols.has(plxName)) throw new MissingColumnError(where, plxName, cols.names, "parallax");
+    if (!cols.has(plxName)) throw new ColumnNotFoundError(where, plxName, cols.names, "parallax");
     const plx = cols.numbers(plxName);
     const cut = options.minParallaxOverError;
     const poe = cut !== undefined
       ? (cols.has("parallax_over_error") ? cols.numbers("parallax_over_error") : undefined)
       : undefined;
     if (cut !== undefined && !poe) {
-      throw new MissingColumnError(where, "parallax_over_error", cols.names);
+      throw new ColumnNotFoundError(where, "parallax_over_error", cols.names);
     }
     y = new Float64Array(cols.length);
     for (let i = 0; i < y.length; i++) {

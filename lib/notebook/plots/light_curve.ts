@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { type Columns, columnsOf, MissingColumnError, type TableInput } from "../table_like.ts";
+import { ColumnNotFoundError, type Columns, columnsOf, type TableInput } from "../table_like.ts";
 import { Chart } from "./chart.ts";
 import {
   axisLabel,
@@ -76,8 +76,8 @@ export function lightCurve(data: TableInput, options: LightCurveOptions = {}): C
   const where = "lightCurve()";
   const cols = columnsOf(data, where);
   const tName = options.time ?? "time", mName = options.mag ?? "mag";
-  if (!cols.has(tName)) throw new MissingColumnError(where, tName, cols.names, "time");
-  if (!cols.has(mName)) throw new MissingColumnError(where, mName, cols.names, "mag");
+  if (!cols.has(tName)) throw new ColumnNotFoundError(where, tName, cols.names, "time");
+  if (!cols.has(mName)) throw new ColumnNotFoundError(where, mName, cols.names, "mag");
   positive(where, "period", options.period);
   const cycles = options.cycles ?? 2;
   if (cycles !== 1 && cycles !== 2) {
@@ -92,7 +92,7 @@ export function lightCurve(data: TableInput, options: LightCurveOptions = {}): C
     ? cols.numbers("flux_error")
     : undefined;
   if (options.errorBars && (!flux || !fluxErr)) {
-    throw new MissingColumnError(where, flux ? "flux_error" : "flux", cols.names);
+    throw new ColumnNotFoundError(where, flux ? "flux_error" : "flux", cols.names);
   }
   const xs: number[] = [],
     ys: number[] = [],
@@ -188,7 +188,7 @@ function selectRows(
       );
     }
   } else if (o.sourceId !== undefined) {
-    throw new MissingColumnError(where, "source_id", cols.names);
+    throw new ColumnNotFoundError(where, "source_id", cols.names);
   }
   const want = o.sourceId !== undefined ? String(o.sourceId) : undefined;
   const bands = o.bands ? new Set(o.bands) : undefined;

@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { columnsOf, MissingColumnError, type TableInput } from "../table_like.ts";
+import { ColumnNotFoundError, columnsOf, type TableInput } from "../table_like.ts";
 import { Chart } from "./chart.ts";
 import {
   axisLabel,
@@ -69,8 +69,8 @@ export function properMotion(data: TableInput, options: ProperMotionOptions = {}
   const where = "properMotion()";
   const cols = columnsOf(data, where);
   const xName = options.pmra ?? "pmra", yName = options.pmdec ?? "pmdec";
-  if (!cols.has(xName)) throw new MissingColumnError(where, xName, cols.names, "pmra");
-  if (!cols.has(yName)) throw new MissingColumnError(where, yName, cols.names, "pmdec");
+  if (!cols.has(xName)) throw new ColumnNotFoundError(where, xName, cols.names, "pmra");
+  if (!cols.has(yName)) throw new ColumnNotFoundError(where, yName, cols.names, "pmdec");
   const rows = finiteRows(cols.numbers(xName), cols.numbers(yName));
   const x = take(cols.numbers(xName), rows), y = take(cols.numbers(yName), rows);
   const [qlo, qhi] = options.quantiles ?? [0.005, 0.995];

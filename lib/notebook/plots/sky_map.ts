@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { columnsOf, MissingColumnError, type TableInput } from "../table_like.ts";
+import { ColumnNotFoundError, columnsOf, type TableInput } from "../table_like.ts";
 import { Chart } from "./chart.ts";
 import {
   baseOptions,
@@ -98,8 +98,8 @@ export function skyMap(data: TableInput, options: SkyMapOptions = {}): Chart {
     lat = cols.numbers(bName);
   } else {
     const raName = options.ra ?? "ra", decName = options.dec ?? "dec";
-    if (!cols.has(raName)) throw new MissingColumnError(where, raName, cols.names, "ra");
-    if (!cols.has(decName)) throw new MissingColumnError(where, decName, cols.names, "dec");
+    if (!cols.has(raName)) throw new ColumnNotFoundError(where, raName, cols.names, "ra");
+    if (!cols.has(decName)) throw new ColumnNotFoundError(where, decName, cols.names, "dec");
     lon = cols.numbers(raName);
     lat = cols.numbers(decName);
     if (frame === "galactic") ({ l: lon, b: lat } = equatorialToGalactic(lon, lat));
@@ -108,7 +108,7 @@ export function skyMap(data: TableInput, options: SkyMapOptions = {}): Chart {
   const p = project(lon, lat, projection, center);
   const colourAll = options.colorBy !== undefined
     ? (cols.has(options.colorBy) ? cols.numbers(options.colorBy) : (() => {
-      throw new MissingColumnError(where, options.colorBy!, cols.names, "colorBy");
+      throw new ColumnNotFoundError(where, options.colorBy!, cols.names, "colorBy");
     })())
     : undefined;
   const rows = colourAll ? finiteRows(p.x, p.y, colourAll) : finiteRows(p.x, p.y);

@@ -5,7 +5,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { columnsOf, MissingColumnError, type TableInput } from "../table_like.ts";
+import { ColumnNotFoundError, columnsOf, type TableInput } from "../table_like.ts";
 import { Chart } from "./chart.ts";
 import {
   axisLabel,
@@ -59,12 +59,12 @@ export function spectrumChart(
   const where = `${kind}()`;
   const cols = columnsOf(data, where);
   const fName = options.flux ?? "flux";
-  if (!cols.has(fName)) throw new MissingColumnError(where, fName, cols.names, "flux");
+  if (!cols.has(fName)) throw new ColumnNotFoundError(where, fName, cols.names, "flux");
   const wName = options.wavelength ?? "wavelength";
   const eName = options.error ?? "flux_error";
   const ids = cols.has("source_id") ? cols.strings("source_id") : undefined;
   const want = options.sourceId !== undefined ? String(options.sourceId) : undefined;
-  if (want !== undefined && !ids) throw new MissingColumnError(where, "source_id", cols.names);
+  if (want !== undefined && !ids) throw new ColumnNotFoundError(where, "source_id", cols.names);
   const maxSources = options.maxSources ?? 10;
   const chosen = new Set<string>();
   const w: number[] = [], f: number[] = [], lo: number[] = [], hi: number[] = [], z: string[] = [];
@@ -93,7 +93,7 @@ export function spectrumChart(
         push(wk, fl[k], el ? el[k] : NaN, id);
       }
     } else {
-      if (!cols.has(wName)) throw new MissingColumnError(where, wName, cols.names, "wavelength");
+      if (!cols.has(wName)) throw new ColumnNotFoundError(where, wName, cols.names, "wavelength");
       push(
         cols.numbers(wName)[i],
         cols.numbers(fName)[i],
