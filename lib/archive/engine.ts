@@ -120,6 +120,63 @@ interface StoredDef extends TableDef {
   kind: "public" | "user" | "job";
 }
 
+const TS = (name: string, description: string, cols: [string, "char" | "int", string][]) => ({
+  schema: "tap_schema",
+  name,
+  description,
+  columns: cols.map(([n, datatype, d]) => ({
+    name: n,
+    datatype,
+    description: d,
+    ...(datatype === "char" ? { arraysize: "*" } : {}),
+  })),
+});
+/** The TAP_SCHEMA tables (TAP 1.1), filled from the public table definitions. */
+const TAP_SCHEMA_TABLES: TableDef[] = [
+  TS("schemas", "Schemas of this service", [
+    ["schema_name", "char", "Schema name"],
+    ["utype", "char", "Schema utype"],
+    ["description", "char", "Schema description"],
+    ["schema_index", "int", "Recommended sort order"],
+  ]),
+  TS("tables", "Tables of this service", [
+    ["schema_name", "char", "Schema the table belongs to"],
+    ["table_name", "char", "Fully qualified table name"],
+    ["table_type", "char", "table or view"],
+    ["utype", "char", "Table utype"],
+    ["description", "char", "Table description"],
+    ["table_index", "int", "Recommended sort order"],
+  ]),
+  TS("columns", "Columns of the tables of this service", [
+    ["table_name", "char", "Fully qualified table name"],
+    ["column_name", "char", "Column name"],
+    ["utype", "char", "Column utype"],
+    ["ucd", "char", "Column UCD"],
+    ["unit", "char", "Column unit"],
+    ["description", "char", "Column description"],
+    ["datatype", "char", "VOTable datatype"],
+    ["arraysize", "char", "VOTable arraysize"],
+    ["xtype", "char", "VOTable xtype"],
+    ["size", "int", "Deprecated length"],
+    ["principal", "int", "1 if the column is principal"],
+    ["indexed", "int", "1 if the column is indexed"],
+    ["std", "int", "1 if the column is standard"],
+    ["column_index", "int", "Recommended sort order"],
+  ]),
+  TS("keys", "Foreign keys between tables", [
+    ["key_id", "char", "Key identifier"],
+    ["from_table", "char", "Table with the foreign key"],
+    ["target_table", "char", "Table with the primary key"],
+    ["utype", "char", "Key utype"],
+    ["description", "char", "Key description"],
+  ]),
+  TS("key_columns", "Columns of the foreign keys", [
+    ["key_id", "char", "Key identifier"],
+    ["from_column", "char", "Column in the from table"],
+    ["target_column", "char", "Column in the target table"],
+  ]),
+];
+
 const META_SCHEMA = "deno_gaia_meta";
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RAD = Math.PI / 180;
@@ -318,6 +375,7 @@ export class ArchiveEngine {
       for (const def of catalogue.tables) {
         this.#defs.set(key(def.schema, def.name), { ...def, kind: "public" });
       }
+      await this.#buildTapSchema(con, catalogue.tables);
       const saved = await con.runAndReadAll(`SELECT def FROM ${META_SCHEMA}.tabledefs`);
       for (const [json] of saved.getRows()) {
         const d = JSON.parse(String(json)) as StoredDef;
@@ -325,6 +383,74 @@ export class ArchiveEngine {
       }
     });
     this.#options.onProgress?.({ stage: "ready" });
+  }
+
+  /** (Re)creates the TAP_SCHEMA tables describing the public tables (and themselves). */
+  async #buildTapSchema(con: DuckDBConnection, tables: TableDef[]): Promise<void> {
+    const all = [...tables, ...TAP_SCHEMA_TABLES];
+    const str = (v: string | undefined) => (v === undefined ? "NULL" : quoteSqlString(v));
+    const q = quoteSqlIdentifier;
+    await con.run(`CREATE SCHEMA IF NOT EXISTS "tap_schema"`);
+    for (const t of TAP_SCHEMA_TABLES) {
+      await con.run(`DROP TABLE IF EXISTS "tap_schema".${q(t.name)}`);
+      const cols = t.columns.map((c) =>
+        `${q(c.name)} ${c.datatype === "int" ? "INTEGER" : "VARCHAR"}`
+      );
+      await con.run(`CREATE TABLE "tap_schema".${q(t.name)} (${cols.join(", ")})`);
+    }
+    const schemas = [...new Set(all.map((t) => t.schema))];
+    const rows = (name: string, values: string[][]) =>
+      values.length
+        ? con.run(
+          `INSERT INTO "tap_schema".${q(name)} VALUES ${
+            values.map((v) => `(${v.join(", ")})`).join(", ")
+          }`,
+        )
+        : Promise.resolve();
+    await rows(
+      "schemas",
+      schemas.map((s, i) => [
+        str(s),
+        "NULL",
+        str(s === "tap_schema" ? "Table Access Protocol metadata" : `Schema ${s}`),
+        String(i),
+      ]),
+    );
+    await rows(
+      "tables",
+      all.map((t, i) => [
+        str(t.schema),
+        str(`${t.schema}.${t.name}`),
+        str("table"),
+        "NULL",
+        str(t.description),
+        String(i),
+      ]),
+    );
+    await rows(
+      "columns",
+      all.flatMap((t) =>
+        t.columns.map((c, i) => [
+          str(`${t.schema}.${t.name}`),
+          str(c.name),
+          str(c.utype),
+          str(c.ucd),
+          str(c.unit),
+          str(c.description),
+          str(c.datatype),
+          str(c.arraysize),
+          "NULL",
+          "NULL",
+          c.principal ? "1" : "0",
+          c.indexed ? "1" : "0",
+          "1",
+          String(i),
+        ])
+      ),
+    );
+    for (const t of TAP_SCHEMA_TABLES) {
+      this.#defs.set(key(t.schema, t.name), { ...t, kind: "public" });
+    }
   }
 
   async #saveDef(con: DuckDBConnection, def: StoredDef): Promise<void> {

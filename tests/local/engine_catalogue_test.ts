@@ -66,3 +66,37 @@ Deno.test("ArchiveEngine.open() serves the synthetic catalogue with its metadata
     await engine.close();
   }
 });
+
+Deno.test("ArchiveEngine serves TAP_SCHEMA for the public tables", async () => {
+  const engine = await ArchiveEngine.open({ rows: 2_000 });
+  try {
+    const { table } = await engine.query(
+      "SELECT column_name, unit, ucd, datatype FROM TAP_SCHEMA.columns WHERE table_name = 'gaiadr3.gaia_source' ORDER BY column_index",
+      {},
+    );
+    const gs = CATALOGUE_TABLES.find((t) => t.name === "gaia_source")!;
+    assert.deepEqual(
+      Array.from({ length: table.numRows }, (_, i) => table.getChild("column_name")!.get(i)),
+      gs.columns.map((c) => c.name),
+    );
+    const pmra = gs.columns.findIndex((c) => c.name === "pmra");
+    assert.equal(table.getChild("unit")!.get(pmra), gs.columns[pmra].unit);
+    const { table: t } = await engine.query(
+      "SELECT table_name FROM tap_schema.tables WHERE schema_name = 'tap_schema' ORDER BY table_name",
+      {},
+    );
+    assert.deepEqual(
+      Array.from({ length: t.numRows }, (_, i) => t.getChild("table_name")!.get(i)),
+      [
+        "tap_schema.columns",
+        "tap_schema.key_columns",
+        "tap_schema.keys",
+        "tap_schema.schemas",
+        "tap_schema.tables",
+      ],
+    );
+    assert.ok(engine.tableset().some((d) => d.schema === "tap_schema" && d.name === "columns"));
+  } finally {
+    await engine.close();
+  }
+});
