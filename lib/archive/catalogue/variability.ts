@@ -101,7 +101,7 @@ export function variabilityOf(sourceId: bigint): VariabilityModel | undefined {
       period = logU(0.3, 10);
       amplitude = r.between(0.2, 0.8);
       secondaryDepth = amplitude * r.between(0.1, 0.6);
-      width = r.between(0.02, 0.05);
+      width = r.between(0.03, 0.08);
       break;
     case VARI_CODE.LPV:
       period = r.between(80, 500);
