@@ -208,7 +208,10 @@ export class GaiaDataLink {
           };
         } catch (e) {
           if (signal?.aborted) throw signal.reason;
-          results[k] = { products: [], error: wrapError(e, chunk.length) };
+          // 404: the server has nothing for these IDs. Not a failure: they are "no-product".
+          results[k] = e instanceof HttpError && e.status === 404
+            ? { products: [] }
+            : { products: [], error: wrapError(e, chunk.length) };
         }
         progress.chunksDone++;
         progress.sourcesDone += chunk.length;

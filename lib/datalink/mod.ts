@@ -29,7 +29,7 @@ export {
   unixMsToGaiaTime,
 } from "./gaia_time.ts";
 export { EPOCH_PHOTOMETRY_SCHEMA, epochPhotometry } from "./epoch_photometry.ts";
-export { sampledSpectrum } from "./spectrum.ts";
+export { RVS_WAVELENGTHS, sampledSpectrum, XP_SAMPLED_WAVELENGTHS } from "./spectrum.ts";
 export {
   correlationMatrix,
   covarianceMatrix,

@@ -12,6 +12,18 @@ import { finishBatch, Float64Builder, Int64Builder } from "../table/builders.ts"
 import { columnMeta, toFieldMetadata } from "../table/metadata.ts";
 import { arrayAt, bigintAt, column, numberAt, paramValue, requireColumn } from "./columns.ts";
 
+/** The DR3 XP sampled wavelength grid: 336 to 1020 nm in 2 nm steps (343 samples). */
+export const XP_SAMPLED_WAVELENGTHS: Float64Array = Float64Array.from(
+  { length: 343 },
+  (_, k) => 336 + 2 * k,
+);
+
+/** The DR3 RVS mean spectrum grid: 846 to 870 nm in 0.01 nm steps (2401 samples). */
+export const RVS_WAVELENGTHS: Float64Array = Float64Array.from(
+  { length: 2401 },
+  (_, k) => Math.round((846 + 0.01 * k) * 100) / 100,
+);
+
 function spectrumSchema(table: Table, flux: string, fluxUnit: string, waveUnit: string): Schema {
   const unit = (name: string, dflt: string) => {
     const fi = table.schema.fields.find((x) => x.name.toLowerCase() === name);
@@ -85,22 +97,31 @@ export function sampledSpectrum(
   const sidCol = column(table, "source_id");
   const p = paramValue(table, "source_id");
   const fallback = sourceId ?? (p !== undefined && /^\s*\d+\s*$/.test(p) ? BigInt(p.trim()) : null);
-  const w = requireColumn(table, kind, "wavelength");
   const fl = requireColumn(table, kind, "flux");
   const fe = column(table, "flux_error");
-  const arrays = table.numRows > 0 &&
-    (typeof w.get(0) === "string" || (w.get(0) && typeof w.get(0) === "object"));
+  const first = table.numRows > 0 ? fl.get(0) : null;
+  const arrays = first !== null && (typeof first === "string" || typeof first === "object");
+  // RAW products hold flux arrays on the fixed DR3 grid and no wavelength column.
+  const w = arrays ? column(table, "wavelength") : requireColumn(table, kind, "wavelength");
+  const grid = isRvs ? RVS_WAVELENGTHS : XP_SAMPLED_WAVELENGTHS;
   for (let i = 0; i < table.numRows; i++) {
     const s = sidCol ? bigintAt(sidCol, i) : fallback;
     if (!arrays) {
       s === null ? sid.appendNull() : sid.append(s);
-      push(wl, numberAt(w, i));
+      push(wl, numberAt(w!, i));
       push(fx, numberAt(fl, i));
       push(er, fe ? numberAt(fe, i) : null);
       continue;
     }
-    const wa = arrayAt(w, i) ?? new Float64Array(0);
     const fa = arrayAt(fl, i);
+    const wa = w ? arrayAt(w, i) ?? new Float64Array(0) : fa ? grid : new Float64Array(0);
+    if (fa && fa.length !== wa.length) {
+      throw new TypeError(
+        `${kind} row ${i} has ${fa.length} flux samples but ${wa.length} wavelengths${
+          w ? "" : ` (the Gaia DR3 grid of ${grid[0]}..${grid[grid.length - 1]} nm)`
+        }`,
+      );
+    }
     const ea = fe ? arrayAt(fe, i) : null;
     for (let k = 0; k < wa.length; k++) {
       s === null ? sid.appendNull() : sid.append(s);
