@@ -72,6 +72,12 @@ function bad(
   );
 }
 
+/** True when the integer text is hexadecimal (`0x...`), which may use the unsigned range as a bit pattern. */
+function isHex(buf: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e - 1; i++) if (buf[i] === 0x30 && (buf[i + 1] | 0x20) === 0x78) return true;
+  return false;
+}
+
 /** Appends one scalar item parsed from text. Returns false for a null. */
 function appendTextItem(
   kind: number,
@@ -111,10 +117,14 @@ function appendTextItem(
       let v = parseIntAscii(buf, s, e);
       if (v !== v) bad(spec, ctx, buf, s, e, "an integer");
       if (kind === K_INT) {
-        if (v < -2147483648 || v > 4294967295) bad(spec, ctx, buf, s, e, "a 32-bit int");
+        if (v < -2147483648 || v > (isHex(buf, s, e) ? 4294967295 : 2147483647)) {
+          bad(spec, ctx, buf, s, e, "a 32-bit int");
+        }
         v = v | 0; // hexadecimal bit patterns wrap
       } else if (kind === K_SHORT) {
-        if (v < -32768 || v > 65535) bad(spec, ctx, buf, s, e, "a 16-bit short");
+        if (v < -32768 || v > (isHex(buf, s, e) ? 65535 : 32767)) {
+          bad(spec, ctx, buf, s, e, "a 16-bit short");
+        }
         v = (v << 16) >> 16;
       } else if (v < 0 || v > 255) bad(spec, ctx, buf, s, e, "an unsignedByte (0-255)");
       if (v === spec.nullInt) b.appendNull();
@@ -202,6 +212,33 @@ function appendComplexText(
   expect: number,
 ): void {
   const kind = spec.kind === K_FCOMPLEX ? K_FLOAT : K_DOUBLE;
+  if (expect === 1) {
+    // A scalar complex: (NaN, NaN) is null, like a NaN scalar float.
+    let a = s;
+    while (a < e && isAsciiSpace(buf[a])) a++;
+    let a2 = a;
+    while (a2 < e && !isAsciiSpace(buf[a2])) a2++;
+    let c = a2;
+    while (c < e && isAsciiSpace(buf[c])) c++;
+    let c2 = c;
+    while (c2 < e && !isAsciiSpace(buf[c2])) c2++;
+    let rest = c2;
+    while (rest < e && isAsciiSpace(buf[rest])) rest++;
+    if (a === a2 || c === c2 || rest !== e) {
+      bad(spec, ctx, buf, s, e, "a complex number given as real and imaginary parts");
+    }
+    const re = parseFloatAscii(buf, a, a2);
+    const im = parseFloatAscii(buf, c, c2);
+    if (re !== re && !isNanAscii(buf, a, a2)) bad(spec, ctx, buf, s, e, "a complex number");
+    if (im !== im && !isNanAscii(buf, c, c2)) bad(spec, ctx, buf, s, e, "a complex number");
+    if (re !== re && im !== im) b.appendNull();
+    else {
+      b.values.append(re);
+      b.values.append(im);
+      b.commit();
+    }
+    return;
+  }
   let i = s;
   let count = 0;
   let parts = 0;

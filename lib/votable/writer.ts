@@ -401,6 +401,7 @@ function float32Text(v: number): string {
   if (v !== v) return "NaN";
   if (v === Infinity) return "+Inf";
   if (v === -Infinity) return "-Inf";
+  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
   for (let p = 6; p < 9; p++) {
     const s = v.toPrecision(p);
     if (Math.fround(Number(s)) === v) return String(Number(s));
@@ -412,6 +413,7 @@ function float64Text(v: number): string {
   if (v !== v) return "NaN";
   if (v === Infinity) return "+Inf";
   if (v === -Infinity) return "-Inf";
+  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
   return String(v);
 }
 
@@ -509,11 +511,12 @@ function tdWriter(p: ColumnPlan, v: Vector): Cell {
       }
       if (!isValid(child, k)) {
         if (child.type.typeId === Type.Float) parts.push("NaN");
+        else if (child.type.typeId === Type.Bool) parts.push("?");
         else {
           throw new RangeError(
             `Column "${p.name}" row ${
               i + 1
-            } has a null array item, which VOTable can only write for floating-point items`,
+            } has a null array item, which VOTable can only write for floating-point and boolean items`,
           );
         }
         continue;
@@ -641,6 +644,16 @@ function binWriter(p: ColumnPlan, v: Vector, binary2: boolean): BinWriter {
         s.len += 4 + b.length;
       }
       return x !== null;
+    };
+  }
+  if (p.shape === 0 && p.datatype === "bit") {
+    // One bit, in the most significant position of its byte.
+    return (i, s) => {
+      s.ensure(1);
+      const valid = isValid(d, i);
+      const j = d.offset + i;
+      s.buf[s.len++] = valid && ((d.values[j >> 3] >> (j & 7)) & 1) ? 0x80 : 0;
+      return valid;
     };
   }
   if (p.shape === 0 && !p.complex) {
