@@ -28,7 +28,7 @@ import { type ByteSource, describeStreamError, openByteStream } from "../io/sour
 import type { InfoElement, QueryStatus } from "../table/metadata.ts";
 import type { ReaderOptions, TableReader } from "../table/reader.ts";
 import { uniqueNames } from "./csv_columns.ts";
-import { EcsvFormatError, YamlSyntaxError } from "./errors.ts";
+import { CsvSyntaxError, EcsvFormatError, YamlSyntaxError } from "./errors.ts";
 import { csvEngine } from "./read_csv.ts";
 import { StreamTableReader } from "./stream_reader.ts";
 import { parseYaml, type YamlValue } from "./yaml.ts";
@@ -195,8 +195,21 @@ export function readEcsv(source: ByteSource, options: EcsvReaderOptions = {}): T
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
     });
-    ctx.setSchema(await csv.schema());
-    yield* csv;
+    try {
+      ctx.setSchema(await csv.schema());
+      yield* csv;
+    } catch (e) {
+      // The body is read by the CSV engine: report its errors as ECSV errors.
+      if (e instanceof CsvSyntaxError) {
+        throw new EcsvFormatError(e.message.replace(/ \(ecsv[^)]*\)$/, ""), {
+          ...(e.line !== undefined ? { line: e.line } : {}),
+          ...(e.offset !== undefined ? { offset: e.offset } : {}),
+          ...(e.element !== undefined ? { element: e.element } : {}),
+          cause: e,
+        });
+      }
+      throw e;
+    }
   });
 }
 

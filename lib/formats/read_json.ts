@@ -433,7 +433,11 @@ class JsonScanner {
       ) break;
       p++;
     }
-    if (p >= this.len && !eof) return NEED_MORE;
+    if (p >= this.len) {
+      if (!eof) return NEED_MORE;
+      // Every value of a table document is followed by "," "]" or "}".
+      this.fail("The input ended inside a value", this.len);
+    }
     if (p === start) this.fail(`Unexpected ${this.show(start)} where a value was expected`, start);
     const c = b[start];
     const ok = (c >= 0x30 && c <= 0x39) || c === 0x2d || isWord(b, start, p, "true") ||
