@@ -90,7 +90,7 @@ export function startFaultProxy(upstream: string, scenario: Scenario): FaultProx
     const res = await fetch(target, {
       method: req.method,
       headers,
-      body: req.method === "GET" || req.method === "HEAD" ? undefined : req.body,
+      body: req.method === "GET" || req.method === "HEAD" ? undefined : req.body as BodyInit,
       redirect: "manual",
     });
     const body = new Uint8Array(await res.arrayBuffer());
@@ -126,9 +126,19 @@ export function startFaultProxy(upstream: string, scenario: Scenario): FaultProx
       perPath.set(key, count + 1);
       let plan: FaultPlan;
       try {
-        plan = await current({ request: req, count, index: requests.length - 1, forward: () => forward(req), plain });
+        plan = await current({
+          request: req,
+          count,
+          index: requests.length - 1,
+          forward: () => forward(req),
+          plain,
+        });
       } catch (e) {
-        plan = { status: 599, headers: [["content-type", "text/plain"]], body: enc.encode(`proxy error: ${e}`) };
+        plan = {
+          status: 599,
+          headers: [["content-type", "text/plain"]],
+          body: enc.encode(`proxy error: ${e}`),
+        };
       }
       await writePlan(conn, plan, () => closed);
     } catch {
@@ -174,7 +184,7 @@ export function startFaultProxy(upstream: string, scenario: Scenario): FaultProx
 
 async function readRequest(conn: Deno.Conn): Promise<SeenRequest | undefined> {
   const buf = new Uint8Array(64 * 1024);
-  let data = new Uint8Array(0);
+  let data: Uint8Array = new Uint8Array(0);
   let headEnd = -1;
   for (let i = 0; i < 1024 && headEnd < 0; i++) {
     const n = await conn.read(buf);
@@ -192,7 +202,7 @@ async function readRequest(conn: Deno.Conn): Promise<SeenRequest | undefined> {
     const i = line.indexOf(":");
     if (i > 0) headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
   }
-  let body = data.subarray(headEnd + 4);
+  let body: Uint8Array = data.subarray(headEnd + 4);
   const len = headers.get("content-length");
   if (len !== null) {
     const want = Number(len);
@@ -208,8 +218,12 @@ async function readRequest(conn: Deno.Conn): Promise<SeenRequest | undefined> {
   return { method: method ?? "GET", path: path ?? "/", headers, body };
 }
 
-async function readChunked(conn: Deno.Conn, start: Uint8Array, buf: Uint8Array): Promise<Uint8Array> {
-  let data = start;
+async function readChunked(
+  conn: Deno.Conn,
+  start: Uint8Array,
+  buf: Uint8Array,
+): Promise<Uint8Array> {
+  let data: Uint8Array = start;
   const out: Uint8Array[] = [];
   for (let guard = 0; guard < 100_000; guard++) {
     const lineEnd = indexOf(data, [13, 10]);
@@ -247,7 +261,10 @@ async function writePlan(conn: Deno.Conn, plan: FaultPlan, isClosed: () => boole
   let at = 0;
   while (at < limit) {
     if (isClosed()) return;
-    if (plan.stallAt !== undefined && plan.stallAt >= 0 && at <= plan.stallAt && plan.stallAt < at + chunk) {
+    if (
+      plan.stallAt !== undefined && plan.stallAt >= 0 && at <= plan.stallAt &&
+      plan.stallAt < at + chunk
+    ) {
       const upTo = plan.stallAt;
       if (upTo > at) await writeAll(conn, body.subarray(at, upTo));
       at = upTo;
