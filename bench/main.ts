@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * `deno task bench [--quick] [--rows N]`: deno-gaia's readers against the
  * peers people use today (astropy, pandas, STILTS) and the bounds (cat,

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * deno-gaia's side of the reader benchmark: read FILE with the library's
  * format sniffing and readers into one Arrow table (materialised, like

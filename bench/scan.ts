@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * The byte-scan bound: read a file and touch every byte (count '<' and '\n'),
  * the least any parser must do. Prints the count.

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * `deno task faults`: runs every fault scenario against the local archive and
  * prints the table of faults and outcomes (kept in the README), then

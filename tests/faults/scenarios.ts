@@ -16,7 +16,7 @@ import {
   UnexpectedContentError,
 } from "../../lib/http/errors.ts";
 import { TableFormatError, TruncatedInputError } from "../../lib/io/errors.ts";
-import { TapService } from "../../lib/tap/service.ts";
+import type { TapService } from "../../lib/tap/service.ts";
 import { TapQueryError, UwsJobError } from "../../lib/tap/errors.ts";
 import type { FaultPlan, FaultProxy, Scenario } from "./proxy.ts";
 import { decodeText, text } from "./proxy.ts";
@@ -59,7 +59,7 @@ const passThrough: Scenario = async ({ forward, plain }) => plain(await forward(
 
 /** Pass everything through except requests whose path ends with `part`. */
 function on(part: string, method: string | undefined, fault: Scenario): Scenario {
-  return async (ctx) => {
+  return (ctx) => {
     if (isPath(ctx.request.path, part) && (!method || ctx.request.method === method)) {
       return fault(ctx);
     }

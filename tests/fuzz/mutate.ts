@@ -19,10 +19,43 @@ export function prng(seed: number): () => number {
 const enc = new TextEncoder();
 /** Byte strings that matter to the parsers: markup, quotes, separators, big numbers. */
 const TOKENS = [
-  "<", ">", "</TD>", "<TD>", "<TR>", "</TABLE>", "<![CDATA[", "]]>", "&amp;", "&#x0;", "\"", ",", "\n",
-  "\r\n", "'", "{", "}", "[", "]", "null", "-", "9999999999999999999999", "1e309", "NaN", "*", "=",
-  "END     ", "NAXIS2  =            999999999", "TFORM1  = '999999K'", "arraysize=\"99999999\"",
-  "datatype=\"long\"", "\u00e9", "\uffff", "\ud83d\ude00", "# %ECSV 1.0\n", "---\n", "PK\u0003\u0004",
+  "<",
+  ">",
+  "</TD>",
+  "<TD>",
+  "<TR>",
+  "</TABLE>",
+  "<![CDATA[",
+  "]]>",
+  "&amp;",
+  "&#x0;",
+  '"',
+  ",",
+  "\n",
+  "\r\n",
+  "'",
+  "{",
+  "}",
+  "[",
+  "]",
+  "null",
+  "-",
+  "9999999999999999999999",
+  "1e309",
+  "NaN",
+  "*",
+  "=",
+  "END     ",
+  "NAXIS2  =            999999999",
+  "TFORM1  = '999999K'",
+  'arraysize="99999999"',
+  'datatype="long"',
+  "\u00e9",
+  "\uffff",
+  "\ud83d\ude00",
+  "# %ECSV 1.0\n",
+  "---\n",
+  "PK\u0003\u0004",
 ].map((t) => enc.encode(t));
 
 /** One mutation of `base`, chosen by `rand`. Returns the new bytes and a description. */
@@ -34,7 +67,9 @@ export function mutate(base: Uint8Array, rand: () => number): { bytes: Uint8Arra
     case 0: { // flip 1-8 bits
       const out = base.slice();
       const flips = 1 + Math.floor(rand() * 8);
-      for (let i = 0; i < flips && n; i++) out[Math.floor(rand() * n)] ^= 1 << Math.floor(rand() * 8);
+      for (let i = 0; i < flips && n; i++) {
+        out[Math.floor(rand() * n)] ^= 1 << Math.floor(rand() * 8);
+      }
       return { bytes: out, what: `flip ${flips} bits` };
     }
     case 1: { // truncate
@@ -67,7 +102,10 @@ export function mutate(base: Uint8Array, rand: () => number): { bytes: Uint8Arra
       const out = base.slice();
       const at = Math.floor(rand() * Math.max(1, n - 4));
       const v = [0x7fffffff, 0xffffffff, 0x80000000, 0x00ffffff][Math.floor(rand() * 4)]!;
-      new DataView(out.buffer, out.byteOffset).setUint32(Math.min(at, Math.max(0, n - 4)), n >= 4 ? v : 0);
+      new DataView(out.buffer, out.byteOffset).setUint32(
+        Math.min(at, Math.max(0, n - 4)),
+        n >= 4 ? v : 0,
+      );
       return { bytes: n >= 4 ? out : base.slice(), what: `lying u32 ${v} at ${at}` };
     }
     default: { // several mutations stacked

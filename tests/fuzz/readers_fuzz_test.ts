@@ -27,7 +27,11 @@ function runTarget(target: string): Promise<Extract<FuzzMessage, { type: "done" 
       if (Date.now() - lastAt > STALL_MS) {
         clearInterval(timer);
         worker.terminate();
-        reject(new Error(`Fuzz target "${target}" hung on case ${last} (seed ${SEED}) for over ${STALL_MS} ms`));
+        reject(
+          new Error(
+            `Fuzz target "${target}" hung on case ${last} (seed ${SEED}) for over ${STALL_MS} ms`,
+          ),
+        );
       }
     }, 500);
     worker.onmessage = (ev: MessageEvent<FuzzMessage>) => {
@@ -47,7 +51,9 @@ function runTarget(target: string): Promise<Extract<FuzzMessage, { type: "done" 
       e.preventDefault();
       reject(new Error(`Fuzz worker for "${target}" crashed: ${e.message}`));
     };
-    worker.postMessage({ target, seed: SEED, cases: CASES, fixturesDir: FIXTURES } satisfies FuzzRequest);
+    worker.postMessage(
+      { target, seed: SEED, cases: CASES, fixturesDir: FIXTURES } satisfies FuzzRequest,
+    );
   });
 }
 
@@ -62,7 +68,9 @@ for (const name of Object.keys(TARGETS)) {
       assert.deepEqual(
         r.unexpected,
         [],
-        `unexpected errors (seed ${SEED}):\n${r.unexpected.map((u) => `#${u.caseIndex} ${u.what}: ${u.error}`).join("\n")}`,
+        `unexpected errors (seed ${SEED}):\n${
+          r.unexpected.map((u) => `#${u.caseIndex} ${u.what}: ${u.error}`).join("\n")
+        }`,
       );
       // The mutations must really reach the error paths, or the fuzzer tests nothing.
       assert.ok(r.rejected > 0, `no mutated input was rejected by ${name}`);

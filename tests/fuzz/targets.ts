@@ -4,7 +4,7 @@
  * fixtures and the error classes it is allowed to throw. Anything else
  * (a TypeError from inside a parser, an allocation failure, a hang) is a defect.
  */
-import { TableFormatError, SizeLimitError } from "../../lib/io/errors.ts";
+import { SizeLimitError, TableFormatError } from "../../lib/io/errors.ts";
 import { openByteStream, readAllBytes } from "../../lib/io/source.ts";
 import type { TableReader } from "../../lib/table/reader.ts";
 import { readVOTable } from "../../lib/votable/mod.ts";
@@ -40,7 +40,11 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 export const TARGETS: Record<string, FuzzTarget> = {
   "votable-tabledata": {
     name: "votable-tabledata",
-    seeds: ["dachs/sync-nulls-td.vot", "dachs/sync-overflow-maxrec3-td.vot", "dachs/sync-error-syntax.vot"],
+    seeds: [
+      "dachs/sync-nulls-td.vot",
+      "dachs/sync-overflow-maxrec3-td.vot",
+      "dachs/sync-error-syntax.vot",
+    ],
     run: (b) => drain(readVOTable(b, { maxBytes: MAX_BYTES })),
     expected: readerError,
   },
@@ -70,7 +74,11 @@ export const TARGETS: Record<string, FuzzTarget> = {
   },
   json: {
     name: "json",
-    seeds: ["dachs/sync-nulls.json", "astroquery/launch_job.json", "dachs/sync-overflow-maxrec3.json"],
+    seeds: [
+      "dachs/sync-nulls.json",
+      "astroquery/launch_job.json",
+      "dachs/sync-overflow-maxrec3.json",
+    ],
     run: (b) => drain(readJson(b, { maxBytes: MAX_BYTES })),
     expected: readerError,
   },
@@ -103,7 +111,7 @@ export const TARGETS: Record<string, FuzzTarget> = {
       "text:SELECT TOP 10 source_id, ra, dec FROM gaiadr3.gaia_source WHERE 1 = CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', 56.75, 24.12, 1)) ORDER BY source_id",
       "text:SELECT a.source_id, DISTANCE(POINT(a.ra, a.dec), POINT(b.ra, b.dec)) AS d FROM gaiadr3.gaia_source AS a JOIN TAP_UPLOAD.t1 AS b ON 1 = CONTAINS(POINT(a.ra, a.dec), CIRCLE(b.ra, b.dec, 0.5)) WHERE a.parallax BETWEEN 5 AND 10 AND a.phot_g_mean_mag IS NOT NULL",
       "text:SELECT COUNT(*) AS n, ROUND(bp_rp, 1) AS c FROM gaiadr3.gaia_source WHERE phot_variable_flag LIKE 'VAR%' GROUP BY c HAVING COUNT(*) > 3 ORDER BY 2 DESC OFFSET 5",
-      "text:SELECT \"Weird Name\", -pmra * 1e-3 AS x FROM user_demo.\"my table\" WHERE source_id IN (1, 2, 3) OR NOT (ra < 10)",
+      'text:SELECT "Weird Name", -pmra * 1e-3 AS x FROM user_demo."my table" WHERE source_id IN (1, 2, 3) OR NOT (ra < 10)',
     ],
     run: (b) => {
       parseAdql(new TextDecoder().decode(b));
@@ -118,8 +126,9 @@ export async function loadSeeds(target: FuzzTarget, fixturesDir: string): Promis
   const out: Uint8Array[] = [];
   for (const s of target.seeds) {
     if (s.startsWith("text:")) out.push(new TextEncoder().encode(s.slice(5)));
-    else if (s.startsWith("gzip:")) out.push(await gzip(await Deno.readFile(`${fixturesDir}/${s.slice(5)}`)));
-    else out.push(await Deno.readFile(`${fixturesDir}/${s}`));
+    else if (s.startsWith("gzip:")) {
+      out.push(await gzip(await Deno.readFile(`${fixturesDir}/${s.slice(5)}`)));
+    } else out.push(await Deno.readFile(`${fixturesDir}/${s}`));
   }
   return out;
 }

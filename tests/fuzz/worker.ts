@@ -42,7 +42,13 @@ self.onmessage = async (ev: MessageEvent<FuzzRequest>) => {
     } catch (e) {
       if (target.expected(e)) rejected++;
       else if (unexpected.length < 20) {
-        unexpected.push({ caseIndex: i, what, error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack?.split("\n").slice(1, 4).join("\n")}` : String(e) });
+        unexpected.push({
+          caseIndex: i,
+          what,
+          error: e instanceof Error
+            ? `${e.name}: ${e.message}\n${e.stack?.split("\n").slice(1, 4).join("\n")}`
+            : String(e),
+        });
       }
     }
   }
