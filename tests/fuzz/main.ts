@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-console
 /**
  * `deno task fuzz [--long] [--cases N] [--seed S] [--only TARGET]`: runs the
  * fuzz tests with a bigger budget than CI's (`--long`: 1 000 000 cases per target).
