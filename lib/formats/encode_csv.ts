@@ -21,6 +21,8 @@ export interface CsvWriterOptions {
   floatNullValue?: string;
   /** Rows per encoded chunk of {@linkcode encodeCsvStream}. @default 10000 */
   chunkRows?: number;
+  /** Texts of true and false. @default ["true", "false"] (ECSV uses ["True", "False"], as astropy and the archive) */
+  booleans?: readonly [string, string];
 }
 
 const enc = new TextEncoder();
@@ -102,7 +104,12 @@ export function* csvChunks(table: Table, options: CsvWriterOptions = {}): Genera
   if (options.header ?? true) yield enc.encode(fields.map((f) => quote(f.name)).join(d) + nl);
   const floatNull = options.floatNullValue ?? nullText;
   const formatters = fields.map((f) =>
-    cellFormatter(f.type, quote, f.type.typeId === Type.Float ? floatNull : nullText)
+    cellFormatter(
+      f.type,
+      quote,
+      f.type.typeId === Type.Float ? floatNull : nullText,
+      options.booleans,
+    )
   );
   for (const batch of table.batches) {
     const cols = fields.map((_, i) => batch.getChildAt(i)!);
@@ -132,6 +139,7 @@ function cellFormatter(
   type: DataType,
   quote: (s: string) => string,
   nullText: string,
+  booleans: readonly [string, string] = ["true", "false"],
 ): (v: unknown) => string {
   switch (type.typeId) {
     case Type.Int:
@@ -141,7 +149,7 @@ function cellFormatter(
       return (v) => (v === null || v === undefined ? nullText : f(v as number));
     }
     case Type.Bool:
-      return (v) => (v === null || v === undefined ? nullText : v ? "true" : "false");
+      return (v) => (v === null || v === undefined ? nullText : v ? booleans[0] : booleans[1]);
     case Type.Utf8:
     case Type.LargeUtf8:
       return (v) => (v === null || v === undefined ? nullText : quote(v as string));

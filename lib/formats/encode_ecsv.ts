@@ -73,7 +73,13 @@ export function encodeEcsv(table: Table, options: EcsvWriterOptions = {}): Uint8
   const body: Uint8Array[] = [enc.encode(head)];
   let total = body[0]!.length;
   for (
-    const c of csvChunks(table, { delimiter, header: true, newline: "\n", floatNullValue: "nan" })
+    const c of csvChunks(table, {
+      delimiter,
+      header: true,
+      newline: "\n",
+      floatNullValue: "nan",
+      booleans: ["True", "False"],
+    })
   ) {
     body.push(c);
     total += c.length;
