@@ -68,6 +68,8 @@ export interface GaiaOptions {
   http?: HttpClient | HttpClientOptions;
   /** Warnings (e.g. a world-readable credentials file). Never printed by the library. */
   onWarning?: (warning: tp.CredentialsWarning) => void;
+  /** Name resolver used for object names. @default CDS Sesame */
+  sesameUrl?: string;
 }
 
 /** Per-call row limit of sync queries. */
@@ -259,6 +261,7 @@ export class Gaia implements AsyncDisposable {
   #loading: Promise<Core> | undefined;
   readonly #loader: CoreLoader | undefined;
   readonly #onWarning: ((w: tp.CredentialsWarning) => void) | undefined;
+  readonly #sesameUrl: string | undefined;
   #label: string;
 
   constructor(options: GaiaOptions = {}, loader?: CoreLoader) {
@@ -271,6 +274,7 @@ export class Gaia implements AsyncDisposable {
       ? options.http
       : new HttpClient(options.http ?? {});
     this.#onWarning = options.onWarning;
+    this.#sesameUrl = options.sesameUrl;
     this.#loader = loader;
     if (!loader) this.#core = this.#makeCore(presetFor(options));
     this.#label = loader ? "local archive (started on first use)" : this.#core!.preset.tapUrl;
@@ -418,6 +422,7 @@ export class Gaia implements AsyncDisposable {
     const p = await toPosition(position, {
       http: this.http,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(this.#sesameUrl ? { sesameUrl: this.#sesameUrl } : {}),
     });
     const top = options.rowLimit ?? this.rowLimit;
     return coneAdql({
@@ -455,6 +460,7 @@ export class Gaia implements AsyncDisposable {
     const p = await toPosition(position, {
       http: this.http,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(this.#sesameUrl ? { sesameUrl: this.#sesameUrl } : {}),
     });
     const top = options.rowLimit ?? this.rowLimit;
     const ra = this.raColumn, dec = this.decColumn;
