@@ -21,7 +21,15 @@ import { TapService } from "../lib/tap/service.ts";
 import type { QueryResult } from "../lib/tap/result.ts";
 import type { UploadMap } from "../lib/tap/upload.ts";
 
-/** Usage text of `query`. */
+/**
+ * Usage text of `query`.
+ *
+ * @example
+ * ```ts
+ * import { QUERY_USAGE } from "./query.ts";
+ * if (!QUERY_USAGE.includes("--service")) throw new Error();
+ * ```
+ */
 export const QUERY_USAGE = `Usage: deno task cli query --service URL "ADQL" [options]
 
 Runs an ADQL query on a TAP service (sync by default) and writes the result.
@@ -205,7 +213,21 @@ async function readUpload(file: string): Promise<Uint8Array | Table> {
   return table;
 }
 
-/** Writes a result in the format of the file's extension. */
+/**
+ * Writes a result in the format of the file's extension.
+ *
+ * @example
+ * ```ts
+ * import { tableFromArrays } from "apache-arrow";
+ * import { QueryResult } from "../lib/tap/mod.ts";
+ * import { writeResult } from "./query.ts";
+ * const r = new QueryResult(tableFromArrays({ x: Int32Array.of(1, 2) }), { adql: "SELECT x FROM t", url: "http://localhost/", format: "csv", contentType: "text/csv" });
+ * const file = await Deno.makeTempFile({ suffix: ".csv" });
+ * await writeResult(r, file);
+ * if (!(await Deno.readTextFile(file)).startsWith("x")) throw new Error();
+ * await Deno.remove(file);
+ * ```
+ */
 export async function writeResult(result: QueryResult, file: string): Promise<void> {
   const kind = outputKind(file);
   switch (kind) {
@@ -226,7 +248,15 @@ export async function writeResult(result: QueryResult, file: string): Promise<vo
   }
 }
 
-/** Runs `query`; returns the exit code. */
+/**
+ * Runs `query`; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * import { queryMain } from "./query.ts";
+ * if (await queryMain(["--help"]) !== 0) throw new Error();
+ * ```
+ */
 export async function queryMain(args: string[]): Promise<number> {
   let parsed: QueryArgs;
   try {

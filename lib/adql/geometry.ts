@@ -89,7 +89,15 @@ export function toDegrees(angle: Angle, what = "angle"): number {
   return Number(deg.toPrecision(15));
 }
 
-/** A coordinate argument as ADQL text. */
+/**
+ * A coordinate argument as ADQL text.
+ *
+ * @example
+ * ```ts
+ * import { coordinate } from "./geometry.ts";
+ * if (coordinate("g.ra") !== "g.ra" || coordinate(12.5) !== "12.5") throw new Error();
+ * ```
+ */
 export function coordinate(arg: CoordinateArg, what = "coordinate"): string {
   if (typeof arg === "string") return identifier(arg).text;
   return literal(arg, what).text;

@@ -6,7 +6,16 @@
  * @module
  */
 
-/** A piece of ADQL text built safely (by {@linkcode adql} or the geometry helpers). */
+/**
+ * A piece of ADQL text built safely (by {@linkcode adql} or the geometry helpers).
+ *
+ * @example
+ * ```ts
+ * import { adql, AdqlFragment } from "./template.ts";
+ * const f = adql`ra > ${10}`;
+ * if (!(f instanceof AdqlFragment) || `${f}` !== "ra > 10") throw new Error();
+ * ```
+ */
 export class AdqlFragment {
   /** The ADQL text. */
   readonly text: string;

@@ -23,7 +23,15 @@ export interface Cookie {
   sameSite: string | undefined;
 }
 
-/** True for `localhost`, `127.0.0.0/8` and `::1`. */
+/**
+ * True for `localhost`, `127.0.0.0/8` and `::1`.
+ *
+ * @example
+ * ```ts
+ * import { isLoopbackHost } from "./cookie_jar.ts";
+ * if (!isLoopbackHost("127.0.0.1") || !isLoopbackHost("[::1]") || isLoopbackHost("gea.esac.esa.int")) throw new Error();
+ * ```
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h.endsWith(".localhost") || h === "::1" ||

@@ -59,7 +59,16 @@ export interface HttpErrorOptions {
   cause?: unknown;
 }
 
-/** Longest body excerpt kept in an error. */
+/**
+ * Longest body excerpt kept in an error.
+ *
+ * @example
+ * ```ts
+ * import { EXCERPT_LENGTH, HttpError } from "./errors.ts";
+ * const e = new HttpError("Failed", { status: 500, url: "http://localhost/", bodyExcerpt: "x".repeat(1000) });
+ * if (e.bodyExcerpt.length !== EXCERPT_LENGTH) throw new Error();
+ * ```
+ */
 export const EXCERPT_LENGTH = 300;
 
 /**
@@ -145,6 +154,13 @@ export class RateLimitError extends HttpError {
 /**
  * A response whose body is not what was asked for, typically an HTML error
  * page sent with status 200 where XML or a table was expected.
+ *
+ * @example
+ * ```ts
+ * import { HttpError, UnexpectedContentError } from "./errors.ts";
+ * const e = new UnexpectedContentError("Expected XML but got an HTML page", { status: 200, url: "http://localhost/tap/tables" });
+ * if (!(e instanceof HttpError) || e.status !== 200) throw e;
+ * ```
  */
 export class UnexpectedContentError extends HttpError {
   constructor(message: string, options: HttpErrorOptions) {
@@ -153,7 +169,16 @@ export class UnexpectedContentError extends HttpError {
   }
 }
 
-/** More redirects than allowed (or a redirect back to an address already visited). */
+/**
+ * More redirects than allowed (or a redirect back to an address already visited).
+ *
+ * @example
+ * ```ts
+ * import { RedirectError } from "./errors.ts";
+ * const e = new RedirectError("Redirect loop", { status: 302, url: "http://localhost/a", chain: ["http://localhost/a", "http://localhost/b"] });
+ * if (e.chain.length !== 2) throw e;
+ * ```
+ */
 export class RedirectError extends HttpError {
   /** The chain of (redacted) URLs that was followed. */
   readonly chain: string[];

@@ -37,6 +37,18 @@ export interface BodyGuardOptions {
  * Wraps a fetch body: enforces the idle timeout, reports progress, maps
  * failures to {@linkcode NetworkError} / {@linkcode TimeoutError} (or the
  * abort reason), and fails a body that ends short of its `Content-Length`.
+ *
+ * @example
+ * ```ts
+ * import { guardBody } from "./response.ts";
+ * const seen: number[] = [];
+ * const body = guardBody(new Response("abc").body!, {
+ *   url: "http://localhost/x", method: "GET", idleTimeout: 1000, abort: () => {}, total: 3,
+ *   onProgress: (p) => seen.push(p.loaded),
+ * });
+ * const text = await new Response(body).text();
+ * if (text !== "abc" || seen.at(-1) !== 3) throw new Error();
+ * ```
  */
 export function guardBody(
   body: ReadableStream<Uint8Array>,

@@ -5,10 +5,26 @@
  * @module
  */
 
-/** Statuses worth retrying for an idempotent request. */
+/**
+ * Statuses worth retrying for an idempotent request.
+ *
+ * @example
+ * ```ts
+ * import { RETRY_STATUSES } from "./retry.ts";
+ * if (!RETRY_STATUSES.has(503) || RETRY_STATUSES.has(500)) throw new Error();
+ * ```
+ */
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
-/** Methods that are idempotent by definition (RFC 9110). */
+/**
+ * Methods that are idempotent by definition (RFC 9110).
+ *
+ * @example
+ * ```ts
+ * import { IDEMPOTENT_METHODS } from "./retry.ts";
+ * if (IDEMPOTENT_METHODS.has("POST")) throw new Error("POST creates jobs: never retried by default");
+ * ```
+ */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   "GET",
   "HEAD",

@@ -16,7 +16,15 @@ const ENTITIES: Record<string, string> = {
   nbsp: " ",
 };
 
-/** Decodes the XML/HTML character entities of a text. */
+/**
+ * Decodes the XML/HTML character entities of a text.
+ *
+ * @example
+ * ```ts
+ * import { decodeEntities } from "./server_message.ts";
+ * if (decodeEntities("a &lt; b &amp;&#32;c") !== "a < b & c") throw new Error();
+ * ```
+ */
 export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, e: string) => {
     if (e[0] === "#") {

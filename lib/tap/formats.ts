@@ -27,7 +27,15 @@ export type FormatName =
 
 const VOT = "application/x-votable+xml";
 
-/** Wire values per dialect. A value not listed here is sent unchanged. */
+/**
+ * Wire values per dialect. A value not listed here is sent unchanged.
+ *
+ * @example
+ * ```ts
+ * import { FORMAT_ALIASES } from "./formats.ts";
+ * if (FORMAT_ALIASES.gaia["votable/td"] !== "votable_plain") throw new Error();
+ * ```
+ */
 export const FORMAT_ALIASES: Readonly<Record<TapDialect, Readonly<Record<string, string>>>> = {
   ivoa: {
     "votable": "votable",
@@ -55,7 +63,15 @@ export const FORMAT_ALIASES: Readonly<Record<TapDialect, Readonly<Record<string,
   },
 };
 
-/** The reader family to expect for a format name or MIME type. */
+/**
+ * The reader family to expect for a format name or MIME type.
+ *
+ * @example
+ * ```ts
+ * import { formatFamily } from "./formats.ts";
+ * if (formatFamily("application/x-votable+xml;serialization=BINARY2") !== "votable" || formatFamily("votable_plain") !== "votable") throw new Error();
+ * ```
+ */
 export function formatFamily(
   format: string,
 ): "votable" | "csv" | "tsv" | "json" | "fits" | "ecsv" | undefined {

@@ -58,7 +58,17 @@ export interface ResultContext {
   progress?: { loaded: number; total: number | undefined; rows: number };
 }
 
-/** Reports progress through `ctx.onProgress` from the shared counters. */
+/**
+ * Reports progress through `ctx.onProgress` from the shared counters.
+ *
+ * @example
+ * ```ts
+ * import { reportProgress } from "./result.ts";
+ * const stages: string[] = [];
+ * reportProgress({ adql: "SELECT 1", url: "http://localhost/tap/sync", onProgress: (p) => stages.push(p.stage) }, "submitting");
+ * if (stages[0] !== "submitting") throw new Error();
+ * ```
+ */
 export function reportProgress(
   ctx: ResultContext,
   stage: QueryProgress["stage"],
@@ -87,6 +97,21 @@ export interface OpenedResult {
  * {@linkcode TapQueryError} with the server's message (VOTable, HTML or
  * text), 429/503 with `Retry-After` a `RateLimitError`, an HTML page sent
  * with 200 an `UnexpectedContentError`.
+ *
+ * @example
+ * ```ts
+ * import { HttpResponse } from "../http/mod.ts";
+ * import { openResultResponse, TapQueryError } from "./mod.ts";
+ * const res = new HttpResponse({
+ *   status: 200, statusText: "OK", url: "http://localhost/tap/sync", method: "POST", redirected: false,
+ *   headers: new Headers({ "content-type": "text/csv" }), body: new Response("a,b\n1,2\n").body,
+ * });
+ * const { reader } = await openResultResponse(res, { adql: "SELECT a, b FROM t", url: res.url });
+ * let rows = 0;
+ * for await (const b of reader) rows += b.numRows;
+ * if (rows !== 1) throw new Error(String(rows));
+ * if (!TapQueryError) throw new Error();
+ * ```
  */
 export async function openResultResponse(
   res: HttpResponse,
@@ -130,7 +155,20 @@ export async function openResultResponse(
   return { reader, response: res };
 }
 
-/** Throws {@linkcode TapQueryError} when a finished reader reports QUERY_STATUS=ERROR. */
+/**
+ * Throws {@linkcode TapQueryError} when a finished reader reports QUERY_STATUS=ERROR.
+ *
+ * @example
+ * ```ts
+ * import { checkStatus, TapQueryError } from "./mod.ts";
+ * try {
+ *   checkStatus({ format: "votable", queryStatus: "ERROR", queryStatusMessage: "boom", infos: [], params: [] }, { adql: "SELECT 1", url: "http://localhost/" }, 200);
+ *   throw new Error("should throw");
+ * } catch (e) {
+ *   if (!(e instanceof TapQueryError) || e.serverMessage !== "boom") throw e;
+ * }
+ * ```
+ */
 export function checkStatus(meta: TableMeta, ctx: ResultContext, httpStatus: number): void {
   if (meta.queryStatus === "ERROR") {
     throw new TapQueryError(

@@ -179,7 +179,16 @@ function plainStrings(table: Table): Table {
   return new Table(new Schema(fields, table.schema.metadata), cols as never);
 }
 
-/** Serialises one upload value to VOTable bytes (or returns the URL for a by-reference upload). */
+/**
+ * Serialises one upload value to VOTable bytes (or returns the URL for a by-reference upload).
+ *
+ * @example
+ * ```ts
+ * import { encodeUpload } from "./upload.ts";
+ * const bytes = encodeUpload("t1", [{ id: 1, ra: 56.75 }], { serialization: "tabledata" });
+ * if (!(bytes instanceof Uint8Array) || !new TextDecoder().decode(bytes).includes("<TD>56.75</TD>")) throw new Error();
+ * ```
+ */
 export function encodeUpload(
   name: string,
   value: UploadValue,

@@ -23,7 +23,15 @@ export type JobPhase =
   | "SUSPENDED"
   | "ARCHIVED";
 
-/** Phases after which a job does not change any more. */
+/**
+ * Phases after which a job does not change any more.
+ *
+ * @example
+ * ```ts
+ * import { FINAL_PHASES } from "./uws.ts";
+ * if (!FINAL_PHASES.has("COMPLETED") || FINAL_PHASES.has("EXECUTING")) throw new Error();
+ * ```
+ */
 export const FINAL_PHASES: ReadonlySet<string> = new Set([
   "COMPLETED",
   "ERROR",
@@ -31,7 +39,15 @@ export const FINAL_PHASES: ReadonlySet<string> = new Set([
   "ARCHIVED",
 ]);
 
-/** Phases in which a job may still start or run. */
+/**
+ * Phases in which a job may still start or run.
+ *
+ * @example
+ * ```ts
+ * import { ACTIVE_PHASES } from "./uws.ts";
+ * if (!ACTIVE_PHASES.has("QUEUED") || ACTIVE_PHASES.has("ERROR")) throw new Error();
+ * ```
+ */
 export const ACTIVE_PHASES: ReadonlySet<string> = new Set([
   "PENDING",
   "QUEUED",
@@ -40,7 +56,15 @@ export const ACTIVE_PHASES: ReadonlySet<string> = new Set([
   "SUSPENDED",
 ]);
 
-/** Normalises a phase word (trimmed, upper case). */
+/**
+ * Normalises a phase word (trimmed, upper case).
+ *
+ * @example
+ * ```ts
+ * import { normalizePhase } from "./uws.ts";
+ * if (normalizePhase(" executing\n") !== "EXECUTING") throw new Error();
+ * ```
+ */
 export function normalizePhase(value: string): JobPhase {
   const p = value.trim().toUpperCase();
   const known = [
@@ -109,7 +133,16 @@ export interface JobInfo {
   locationId?: string;
 }
 
-/** Looks a job parameter up ignoring case (`maxRec` vs `maxrec`). */
+/**
+ * Looks a job parameter up ignoring case (`maxRec` vs `maxrec`).
+ *
+ * @example
+ * ```ts
+ * import { jobParameter, parseJob } from "./uws.ts";
+ * const info = parseJob('<job><jobId>a</jobId><phase>PENDING</phase><parameters><parameter id="maxRec">10</parameter></parameters></job>');
+ * if (jobParameter(info, "MAXREC") !== "10") throw new Error();
+ * ```
+ */
 export function jobParameter(info: JobInfo, id: string): string | undefined {
   const want = id.toLowerCase();
   for (const [k, v] of Object.entries(info.parameters)) if (k.toLowerCase() === want) return v;

@@ -39,6 +39,14 @@ const ARRAY_TAGS = new Set([
  * (attribute prefixes such as `xsi:` or `esatapplus:` are kept).
  *
  * @throws {TableFormatError} (format `what`) for malformed XML
+ *
+ * @example
+ * ```ts
+ * import { parseXml } from "./xml.ts";
+ * const doc = parseXml('<uws:job xmlns:uws="u"><uws:phase>QUEUED</uws:phase></uws:job>', "UWS");
+ * const job = (doc["job"] as Array<Record<string, unknown>>)[0]!; // <job> is always a list
+ * if (job["phase"] !== "QUEUED") throw new Error();
+ * ```
  */
 export function parseXml(text: string, what: string): XmlNode {
   const valid = XMLValidator.validate(text);
@@ -63,7 +71,15 @@ export function parseXml(text: string, what: string): XmlNode {
   return parser.parse(text) as XmlNode;
 }
 
-/** The text content of a parsed node (string, or `#text` of an element with attributes). */
+/**
+ * The text content of a parsed node (string, or `#text` of an element with attributes).
+ *
+ * @example
+ * ```ts
+ * import { text } from "./xml.ts";
+ * if (text({ "#text": "abc", "@id": "x" }) !== "abc" || text("x") !== "x") throw new Error();
+ * ```
+ */
 export function text(node: unknown): string | undefined {
   if (node === undefined || node === null) return undefined;
   if (typeof node === "string") return node;
@@ -77,13 +93,29 @@ export function text(node: unknown): string | undefined {
   return undefined;
 }
 
-/** Trimmed text, or `undefined` when empty or nil. */
+/**
+ * Trimmed text, or `undefined` when empty or nil.
+ *
+ * @example
+ * ```ts
+ * import { nonEmpty } from "./xml.ts";
+ * if (nonEmpty("  ") !== undefined || nonEmpty(" a ") !== "a") throw new Error();
+ * ```
+ */
 export function nonEmpty(node: unknown): string | undefined {
   const t = text(node)?.trim();
   return t ? t : undefined;
 }
 
-/** True for `xsi:nil="true"`. */
+/**
+ * True for `xsi:nil="true"`.
+ *
+ * @example
+ * ```ts
+ * import { isNil } from "./xml.ts";
+ * if (!isNil({ "@xsi:nil": "true" }) || isNil({})) throw new Error();
+ * ```
+ */
 export function isNil(node: unknown): boolean {
   if (!node || typeof node !== "object") return false;
   const o = node as XmlNode;
@@ -93,7 +125,15 @@ export function isNil(node: unknown): boolean {
   return false;
 }
 
-/** An attribute by local name, whatever its prefix (`attr(node, "type")` finds `@xsi:type`). */
+/**
+ * An attribute by local name, whatever its prefix (`attr(node, "type")` finds `@xsi:type`).
+ *
+ * @example
+ * ```ts
+ * import { attr } from "./xml.ts";
+ * if (attr({ "@xsi:type": "vs:VOTableType" }, "type") !== "vs:VOTableType") throw new Error();
+ * ```
+ */
 export function attr(node: unknown, local: string): string | undefined {
   if (!node || typeof node !== "object") return undefined;
   const o = node as XmlNode;
@@ -104,7 +144,15 @@ export function attr(node: unknown, local: string): string | undefined {
   return undefined;
 }
 
-/** Attributes with a given prefix (`esatapplus`), keyed by local name. */
+/**
+ * Attributes with a given prefix (`esatapplus`), keyed by local name.
+ *
+ * @example
+ * ```ts
+ * import { prefixedAttrs } from "./xml.ts";
+ * if (prefixedAttrs({ "@esatapplus:flags": "1", "@std": "false" }, "esatapplus").flags !== "1") throw new Error();
+ * ```
+ */
 export function prefixedAttrs(node: unknown, prefix: string): Record<string, string> {
   const out: Record<string, string> = {};
   if (!node || typeof node !== "object") return out;
@@ -114,7 +162,15 @@ export function prefixedAttrs(node: unknown, prefix: string): Record<string, str
   return out;
 }
 
-/** A child list (always an array). */
+/**
+ * A child list (always an array).
+ *
+ * @example
+ * ```ts
+ * import { list } from "./xml.ts";
+ * if (list({ a: { "@id": "1" } }, "a").length !== 1 || list({}, "a").length !== 0) throw new Error();
+ * ```
+ */
 export function list(node: unknown, name: string): XmlNode[] {
   if (!node || typeof node !== "object") return [];
   const v = (node as XmlNode)[name];
@@ -124,7 +180,15 @@ export function list(node: unknown, name: string): XmlNode[] {
   ) => (typeof x === "object" && x !== null ? x as XmlNode : { "#text": x }));
 }
 
-/** One child element. */
+/**
+ * One child element.
+ *
+ * @example
+ * ```ts
+ * import { child } from "./xml.ts";
+ * if (child({ a: [{ "@id": "1" }, { "@id": "2" }] }, "a")?.["@id"] !== "1") throw new Error();
+ * ```
+ */
 export function child(node: unknown, name: string): XmlNode | undefined {
   return list(node, name)[0];
 }
