@@ -502,3 +502,90 @@ Deno.test("TapService.query() reports progress: bytes and rows", async () => {
     assert.ok(last.loaded > 1000);
   });
 });
+
+Deno.test("TapService.query() stops a stalled download promptly when the signal aborts", async () => {
+  let release!: () => void;
+  const hold = new Promise<void>((r) => release = r);
+  const head = Deno.readTextFileSync(
+    new URL("../../../shared/fixtures/dachs/sync-nulls-td.vot", import.meta.url),
+  )
+    .slice(0, 3000);
+  await withTap(async (tap) => {
+    const ctrl = new AbortController();
+    const p = tap.query(Q5, {
+      format: "votable/td",
+      signal: ctrl.signal,
+      onProgress: (e) => {
+        if (e.loaded > 0) ctrl.abort(new DOMException("stop now", "AbortError"));
+      },
+    });
+    try {
+      await assert.rejects(
+        p,
+        (e) => (e as Error).name === "AbortError" && /stop now/.test((e as Error).message),
+      );
+    } finally {
+      release();
+    }
+  }, {
+    override: (req) => {
+      if (!req.url.endsWith("/sync")) return undefined;
+      const body = new ReadableStream<Uint8Array>({
+        async start(c) {
+          c.enqueue(new TextEncoder().encode(head));
+          await hold;
+          c.close();
+        },
+      });
+      return new Response(body, { headers: { "content-type": "application/x-votable+xml" } });
+    },
+  });
+});
+
+Deno.test("TapService.query() reads a gzip body sent without Content-Encoding (as the Gaia archive does)", async () => {
+  const vot = Deno.readFileSync(
+    new URL("../../../shared/fixtures/dachs/sync-nulls-b2.vot", import.meta.url),
+  );
+  const gz = new Uint8Array(
+    await new Response(new Blob([vot]).stream().pipeThrough(new CompressionStream("gzip")))
+      .arrayBuffer(),
+  );
+  await withTap(async (tap) => {
+    const r = await tap.query(Q5, { format: "votable_gzip" });
+    assert.equal(r.numRows, 5);
+    assert.deepEqual([...r.table.getChild("source_id")!], IDS);
+  }, {
+    override: (req) =>
+      req.url.endsWith("/sync")
+        ? new Response(gz, { headers: { "content-type": "application/x-votable+xml" } })
+        : undefined,
+  });
+});
+
+Deno.test("UwsJob.wait() reports a job that vanishes (404) while polled as UwsJobError", async () => {
+  await withTap(async (tap, server) => {
+    const job = await tap.submit("SELECT 1");
+    setTimeout(() => server.jobs.get(job.id)!.deleted = true, 30);
+    await assert.rejects(job.wait({ timeout: 10_000 }), (e) => {
+      assert.ok(e instanceof UwsJobError, String(e));
+      assert.match(e.message, /does not exist/);
+      return true;
+    });
+  }, { executingPolls: 1_000_000 });
+});
+
+Deno.test("QueryResult.toPolars() keeps int64 exact and nulls", async () => {
+  await withTap(async (tap) => {
+    const r = await tap.query(Q5, { format: "votable/b2" });
+    const df = await r.toPolars() as {
+      height: number;
+      getColumn(n: string): { toArray(): unknown[]; nullCount(): number };
+      writeIPC(): Uint8Array;
+    };
+    assert.equal(df.height, 5);
+    assert.equal(df.getColumn("parallax").nullCount(), r.table.getChild("parallax")!.nullCount);
+    const { tableFromIPC } = await import("apache-arrow");
+    const back = tableFromIPC(df.writeIPC());
+    assert.deepEqual([...back.getChild("source_id")!], IDS);
+  });
+});
