@@ -221,7 +221,7 @@ function planColumn(field: Field, binary: boolean): ColumnPlan {
   }
   return {
     field,
-    name: md.get("name") ?? field.name,
+    name: originalName(field),
     datatype,
     arraysize,
     shape,
@@ -232,6 +232,19 @@ function planColumn(field: Field, binary: boolean): ColumnPlan {
     item,
     string,
   };
+}
+
+/**
+ * The VOTable name of a column: the `name` metadata when the Arrow name is
+ * that name made unique by a reader (`ra_2` for a second `ra`), else the
+ * Arrow name (the caller may have renamed the column).
+ */
+function originalName(field: Field): string {
+  const orig = field.metadata.get("name");
+  if (orig === undefined || orig === field.name) return field.name;
+  return new RegExp(`^${orig.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}_[0-9]+$`).test(field.name)
+    ? orig
+    : field.name;
 }
 
 function fieldXml(p: ColumnPlan, tag = "FIELD", extra = ""): string {
@@ -422,13 +435,13 @@ function itemText(d: Data, i: number, where: string): string {
   const t = d.type;
   switch (t.typeId) {
     case Type.Float: {
-      const v = Number((d.values as Float64Array)[d.offset + i]);
+      const v = Number((d.values as Float64Array)[i]);
       return (t as unknown as { precision: number }).precision === 2
         ? float64Text(v)
         : float32Text(v);
     }
     case Type.Int:
-      return String((d.values as unknown as ArrayLike<number | bigint>)[d.offset + i]);
+      return String((d.values as unknown as ArrayLike<number | bigint>)[i]);
     case Type.Bool: {
       const j = d.offset + i;
       return ((d.values[j >> 3] >> (j & 7)) & 1) ? "T" : "F";
@@ -450,7 +463,7 @@ function tdWriter(p: ColumnPlan, v: Vector): Cell {
       const dec = new TextDecoder();
       return (i) => {
         if (!isValid(d, i)) return "<TD/>";
-        const s = dec.decode(bytes.subarray(offs[d.offset + i], offs[d.offset + i + 1]));
+        const s = dec.decode(bytes.subarray(offs[i], offs[i + 1]));
         return s === "" ? "<TD></TD>" : `<TD>${escapeXml(s, `value of column "${p.name}"`)}</TD>`;
       };
     }
@@ -469,11 +482,11 @@ function tdWriter(p: ColumnPlan, v: Vector): Cell {
     if (t.typeId === Type.Float) {
       const vals = d.values as Float64Array | Float32Array;
       const f = (t as unknown as { precision: number }).precision === 2 ? float64Text : float32Text;
-      return (i) => isValid(d, i) ? `<TD>${f(vals[d.offset + i])}</TD>` : "<TD/>";
+      return (i) => isValid(d, i) ? `<TD>${f(vals[i])}</TD>` : "<TD/>";
     }
     if (t.typeId === Type.Int) {
       const vals = d.values as unknown as ArrayLike<number | bigint>;
-      return (i) => isValid(d, i) ? `<TD>${vals[d.offset + i]}</TD>` : "<TD/>";
+      return (i) => isValid(d, i) ? `<TD>${vals[i]}</TD>` : "<TD/>";
     }
     return (i) => isValid(d, i) ? `<TD>${itemText(d, i, p.name)}</TD>` : "<TD/>";
   }
@@ -485,23 +498,23 @@ function tdWriter(p: ColumnPlan, v: Vector): Cell {
     let end: number;
     if (p.shape === 0) { // scalar complex
       child = d.children[0];
-      start = (d.offset + i) * 2;
+      start = i * 2;
       end = start + 2;
     } else if (p.shape === 1) {
       child = d.children[0];
-      start = (d.offset + i) * p.listSize;
+      start = i * p.listSize;
       end = start + p.listSize;
     } else {
       const offs = d.valueOffsets as Int32Array;
       child = d.children[0];
-      start = offs[d.offset + i];
-      end = offs[d.offset + i + 1];
+      start = offs[i];
+      end = offs[i + 1];
     }
     const parts: string[] = [];
     for (let k = start; k < end; k++) {
       if (p.complex && p.shape !== 0) {
         const pair = child.children[0];
-        const o = (child.offset + k) * 2;
+        const o = k * 2;
         const ok = isValid(child, k);
         parts.push(
           ok ? itemText(pair, o, p.name) : "NaN",
@@ -551,19 +564,19 @@ function binItemWriter(
     case Type.Float:
       if ((item as unknown as { precision: number }).precision === 2) {
         return (d, k, valid, s) => {
-          s.dv.setFloat64(s.len, valid ? (d.values as Float64Array)[d.offset + k] : NaN);
+          s.dv.setFloat64(s.len, valid ? (d.values as Float64Array)[k] : NaN);
           s.len += 8;
         };
       }
       return (d, k, valid, s) => {
-        s.dv.setFloat32(s.len, valid ? Number((d.values as Float32Array)[d.offset + k]) : NaN);
+        s.dv.setFloat32(s.len, valid ? Number((d.values as Float32Array)[k]) : NaN);
         s.len += 4;
       };
     case Type.Int: {
       const { bitWidth, isSigned } = item as unknown as { bitWidth: number; isSigned: boolean };
       if (bitWidth === 64) {
         return (d, k, valid, s) => {
-          const v = valid ? BigInt((d.values as BigInt64Array)[d.offset + k]) : 0n;
+          const v = valid ? BigInt((d.values as BigInt64Array)[k]) : 0n;
           if (!isSigned && v > 9223372036854775807n) {
             throw new RangeError(`Value ${v} of ${where} exceeds the VOTable long range`);
           }
@@ -579,7 +592,7 @@ function binItemWriter(
         ? 4
         : 8;
       return (d, k, valid, s) => {
-        const v = valid ? Number((d.values as Int32Array)[d.offset + k]) : 0;
+        const v = valid ? Number((d.values as Int32Array)[k]) : 0;
         if (dt === 1) s.buf[s.len] = v;
         else if (dt === 2) s.dv.setInt16(s.len, v);
         else if (dt === 4) s.dv.setInt32(s.len, v);
@@ -616,8 +629,8 @@ function binWriter(p: ColumnPlan, v: Vector, binary2: boolean): BinWriter {
       const bytes = d.values as Uint8Array;
       return (i, s) => {
         const valid = isValid(d, i);
-        const a = valid ? offs[d.offset + i] : 0;
-        const n = valid ? offs[d.offset + i + 1] - a : 0;
+        const a = valid ? offs[i] : 0;
+        const n = valid ? offs[i + 1] - a : 0;
         s.ensure(4 + n);
         s.dv.setInt32(s.len, n);
         s.buf.set(bytes.subarray(a, a + n), s.len + 4);
@@ -664,7 +677,7 @@ function binWriter(p: ColumnPlan, v: Vector, binary2: boolean): BinWriter {
       return (i, s) => {
         s.ensure(8);
         const valid = isValid(d, i);
-        if (valid && values[d.offset + i] == sentinel) {
+        if (valid && values[i] == sentinel) {
           throw new RangeError(
             `Column "${p.name}" holds the value ${sentinel}, which serialization "binary" uses as its null sentinel; use "binary2"`,
           );
@@ -701,12 +714,12 @@ function binWriter(p: ColumnPlan, v: Vector, binary2: boolean): BinWriter {
       start = 0;
       end = 1;
     } else if (p.shape === 1) {
-      start = (d.offset + i) * p.listSize;
+      start = i * p.listSize;
       end = start + p.listSize;
     } else {
       const offs = d.valueOffsets as Int32Array;
-      start = valid ? offs[d.offset + i] : 0;
-      end = valid ? offs[d.offset + i + 1] : 0;
+      start = valid ? offs[i] : 0;
+      end = valid ? offs[i + 1] : 0;
     }
     const n = end - start;
     const itemBytes = p.complex ? (p.datatype === "doubleComplex" ? 16 : 8) : 8;
@@ -717,13 +730,13 @@ function binWriter(p: ColumnPlan, v: Vector, binary2: boolean): BinWriter {
     }
     if (p.complex) {
       if (p.shape === 0) {
-        const o = 2 * (d.offset + i);
+        const o = 2 * i;
         w(child, o, valid, s);
         w(child, o + 1, valid, s);
       } else {
         for (let k = start; k < end; k++) {
           const ok = valid && isValid(child, k);
-          const o = 2 * (child.offset + k);
+          const o = 2 * k;
           w(pairItem!, o, ok, s);
           w(pairItem!, o + 1, ok, s);
         }
