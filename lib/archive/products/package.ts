@@ -203,12 +203,14 @@ export function encodeProduct(table: Table, format: ProductFormat, row?: SourceR
   switch (format) {
     case "votable":
     case "votable_plain":
-      return encodeVOTable(table, {
-        serialization: format === "votable" ? "binary2" : "tabledata",
-        ...(params.length ? { params } : {}),
-        ...(timesys ? { timesys: [timesys] } : {}),
-        tableName: table.schema.metadata.get("product") ?? "results",
-      });
+      return archiveVOTableLayout(
+        encodeVOTable(table, {
+          serialization: format === "votable" ? "binary2" : "tabledata",
+          ...(params.length ? { params } : {}),
+          ...(timesys ? { timesys: [timesys] } : {}),
+        }),
+        table.schema.metadata.get("resource_utype"),
+      );
     case "csv":
       return encodeCsv(listsAsTuples(params.length ? flattenParams(table, params, row) : table));
     case "ecsv": {
@@ -218,11 +220,72 @@ export function encodeProduct(table: Table, format: ProductFormat, row?: SourceR
           ? `[${p.value.trim().split(/\s+/).join(", ")}]`
           : p.value;
       }
-      return encodeEcsv(table, { meta });
+      return unquoteEcsvMeta(encodeEcsv(table, { meta }));
     }
     case "fits":
       return encodeFits(table, { cards: fitsCards(params) });
   }
+}
+
+const utf8 = new TextDecoder();
+const toUtf8 = new TextEncoder();
+
+/**
+ * Rewrites the head of a VOTable written by `encodeVOTable` into the
+ * archive's product layout: PARAMs inside the TABLE (the writer puts them
+ * in the RESOURCE), the RESOURCE `utype` and the `spec` namespace. Only
+ * the text before `<DATA>` is touched.
+ */
+function archiveVOTableLayout(bytes: Uint8Array, resourceUtype: string | undefined): Uint8Array {
+  const scan = utf8.decode(bytes.subarray(0, Math.min(bytes.length, 65536)));
+  const dataAt = scan.indexOf("<DATA>");
+  if (dataAt < 0) return bytes;
+  let head = scan.slice(0, dataAt);
+  const headBytes = toUtf8.encode(head).length;
+  const tableAt = head.indexOf("<TABLE");
+  const firstParam = head.indexOf("<PARAM");
+  if (firstParam >= 0 && firstParam < tableAt) {
+    const block = head.slice(firstParam, tableAt);
+    head = head.slice(0, firstParam) + head.slice(tableAt);
+    const open = head.indexOf(">", head.indexOf("<TABLE")) + 1;
+    head = head.slice(0, open) + "\n" + block.replace(/\n$/, "") + head.slice(open);
+  }
+  if (resourceUtype) {
+    head = head.replace(
+      '<RESOURCE type="results">',
+      `<RESOURCE type="results" utype="${resourceUtype}">`,
+    )
+      .replace(
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:spec="http://www.ivoa.net/xml/SpectrumModel/v1.01"',
+      );
+  }
+  const newHead = toUtf8.encode(head);
+  const out = new Uint8Array(newHead.length + bytes.length - headBytes);
+  out.set(newHead, 0);
+  out.set(bytes.subarray(headBytes), newHead.length);
+  return out;
+}
+
+/** Numbers and number lists in the ECSV `meta:` block written bare, as in the archive's files. */
+function unquoteEcsvMeta(bytes: Uint8Array): Uint8Array {
+  // the header is the leading run of "#" lines; only it is decoded and rewritten
+  let end = 0;
+  while (end < bytes.length && bytes[end] === 0x23) {
+    const nl = bytes.indexOf(0x0a, end);
+    end = nl < 0 ? bytes.length : nl + 1;
+  }
+  const lines = utf8.decode(bytes.subarray(0, end)).split("\n");
+  const at = lines.indexOf("# meta:");
+  if (at < 0) return bytes;
+  for (let i = at + 1; i < lines.length && lines[i].startsWith("#   "); i++) {
+    lines[i] = lines[i].replace(/^(# {3}[^:]+: )'(-?\d[\d.eE+-]*|\[[-\d.eE+, ]*\])'$/, "$1$2");
+  }
+  const head = toUtf8.encode(lines.join("\n"));
+  const out = new Uint8Array(head.length + bytes.length - end);
+  out.set(head, 0);
+  out.set(bytes.subarray(end), head.length);
+  return out;
 }
 
 /** FITS keywords for the PARAMs, named as the archive's files name them. */

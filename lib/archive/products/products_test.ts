@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { unzipSync } from "fflate";
 import type { Table } from "apache-arrow";
-import { parseVOTableDocument } from "../../votable/mod.ts";
+import { parseVOTableDocument, readVOTable } from "../../votable/mod.ts";
+import { readCsv, readEcsv, readFits } from "../../formats/mod.ts";
+import { collectTable, type TableReader } from "../../table/reader.ts";
 import { epochPhotometry } from "../../datalink/epoch_photometry.ts";
 import { correlationMatrix } from "../../datalink/xp_continuous.ts";
 import { generateCatalogue } from "../catalogue/mod.ts";
@@ -103,6 +105,12 @@ Deno.test("packageProducts() VOTable products have the real files' FIELDs, PARAM
         [p.name, p.datatype, p.unit ?? "", p.ucd ?? "", p.utype ?? ""].join("|")
       ).sort();
     assert.deepEqual(params(o), params(r), `${type} PARAMs`);
+    assert.deepEqual(
+      o.tables[0].params.map((p) => p.name),
+      r.tables[0].params.map((p) => p.name),
+      `${type} PARAMs in TABLE`,
+    );
+    assert.equal(o.resources[0].utype, r.resources[0].utype, `${type} RESOURCE utype`);
     const ts = (d: typeof r) =>
       [...d.timesys, ...d.resources.flatMap((x) => x.timesys)].map((t) => t.timeorigin);
     assert.deepEqual(ts(o), ts(r), `${type} TIMESYS`);
@@ -166,7 +174,7 @@ Deno.test("packageProducts() FITS products have the real files' HDUs and column 
   for (const type of SHAPED) {
     const o = entryFor(ours, type).bytes, r = real[`${type}-Gaia DR3 ${REAL_ID}.fits`];
     assert.equal(o.length % 2880, 0);
-    assert.match(dec.decode(o.subarray(0, 80)), /^SIMPLE  = +T/);
+    assert.match(dec.decode(o.subarray(0, 80)), /^SIMPLE {2}= +T/);
     assert.deepEqual(cards(o), cards(r), type);
   }
   const xps = dec.decode(entryFor(ours, "XP_SAMPLED").bytes.subarray(2880, 2880 * 3));
@@ -362,4 +370,25 @@ Deno.test("linksFor() lists one #this row per available product, like the archiv
     "content_type",
     "content_length",
   ]);
+});
+
+Deno.test("packageProducts() output of every format and data structure reads back with deno-gaia's readers", async () => {
+  const ids = [xpSource, variableOf("vari_rrlyrae").id];
+  for (const dataStructure of ["INDIVIDUAL", "COMBINED", "RAW"] as const) {
+    for (const format of ["votable", "votable_plain", "csv", "ecsv", "fits"] as const) {
+      const { entries } = packageProducts(request({ ids, format, dataStructure }), lookup);
+      assert.ok(entries.length >= 2, `${dataStructure} ${format}`);
+      for (const e of entries) {
+        const reader: TableReader = format === "csv"
+          ? readCsv(e.bytes)
+          : format === "ecsv"
+          ? readEcsv(e.bytes)
+          : format === "fits"
+          ? readFits(e.bytes)
+          : readVOTable(e.bytes);
+        const { table } = await collectTable(reader);
+        assert.ok(table.numRows > 0, `${dataStructure} ${format} ${e.fileName}`);
+      }
+    }
+  }
 });
