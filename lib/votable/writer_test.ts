@@ -56,10 +56,8 @@ const TYPES: Record<Kind, () => DataType> = {
   longlist: () => new List(new Field("item", new Int64(), true)),
 };
 
-// deno-lint-ignore no-control-regex
-const text = fc.string({ unit: "grapheme", maxLength: 12 }).map((s) =>
-  s.replace(/[\u0000-\u001f\ufffe\uffff]/g, "?")
-);
+const CONTROL = new RegExp("[\\u0000-\\u001f\\ufffe\\uffff]", "g");
+const text = fc.string({ unit: "grapheme", maxLength: 12 }).map((s) => s.replace(CONTROL, "?"));
 
 function valueArb(kind: Kind): fc.Arbitrary<unknown> {
   switch (kind) {
