@@ -56,6 +56,7 @@ const TYPES: Record<Kind, () => DataType> = {
   longlist: () => new List(new Field("item", new Int64(), true)),
 };
 
+// deno-lint-ignore no-control-regex -- the test removes control characters on purpose
 const CONTROL = new RegExp("[\\u0000-\\u001f\\ufffe\\uffff]", "g");
 const text = fc.string({ unit: "grapheme", maxLength: 12 }).map((s) => s.replace(CONTROL, "?"));
 
