@@ -26,8 +26,8 @@ export interface CsvReaderOptions extends ReaderOptions {
   /** One-character field delimiter. @default "," (readTsv: tab) */
   delimiter?: string;
   /**
-   * Quote character, or `""` for none (plain TSV has no quoting).
-   * @default '"' (readTsv: none)
+   * Quote character, or `""` for none.
+   * @default '"'
    */
   quote?: string;
   /**
@@ -115,7 +115,9 @@ export function readCsv(source: ByteSource, options: CsvReaderOptions = {}): Tab
 
 /**
  * Reads tab-separated values: like {@linkcode readCsv} with a tab delimiter,
- * no quoting, and `N/A` (DaCHS) as well as the empty field read as null.
+ * and `N/A` (DaCHS) as well as the empty field read as null. Fields in double
+ * quotes may hold tabs (as `encodeCsv` writes them); pass
+ * `quote: ""` for strict IANA TSV where a leading `"` is data.
  *
  * @example
  * ```ts
@@ -129,7 +131,6 @@ export function readTsv(source: ByteSource, options: CsvReaderOptions = {}): Tab
   return csvEngine(source, {
     format: "tsv",
     delimiter: "\t",
-    quote: "",
     nullValues: ["", "N/A"],
     ...options,
   });

@@ -36,23 +36,34 @@ export function formatFloat32(v: number): string {
     const s = target.toPrecision(p);
     f32[0] = Number(s);
     // String() of the short decimal is its shortest double form: same digits or fewer.
-    if (f32[0] === target) return String(Number(s));
+    if (f32[0] === target) return withPoint(String(Number(s)));
   }
-  return String(target);
+  return withPoint(String(target));
 }
 
 /**
  * Formats a Float64 value with the fewest digits that read back exactly
- * (JavaScript's own shortest round-trip conversion).
+ * (JavaScript's own shortest round-trip conversion); integral values keep a
+ * `.0` as the Gaia archive writes them (`2016.0`), so they read back as floats.
  *
  * @example
  * ```ts
  * import { formatFloat64 } from "./value_text.ts";
  * if (formatFloat64(0.1) !== "0.1" || Number(formatFloat64(Math.PI)) !== Math.PI) throw new Error("round trip");
+ * if (formatFloat64(2016) !== "2016.0" || formatFloat64(1e21) !== "1e+21") throw new Error("integral");
  * ```
  */
 export function formatFloat64(v: number): string {
-  return String(v);
+  return withPoint(String(v));
+}
+
+/** Integral values keep a ".0" (as Java and Python print them) so that they read back as floats. */
+function withPoint(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2e || c === 0x65 || c === 0x4e || c === 0x49) return s; // . e N(aN) I(nfinity)
+  }
+  return s + ".0";
 }
 
 /** True for the Arrow float types. */
