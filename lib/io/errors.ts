@@ -59,7 +59,9 @@ export class TableFormatError extends SyntaxError {
       where.push(`at line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ""}`);
     }
     if (p.offset !== undefined) where.push(`at byte ${p.offset}`);
-    return where.length ? `${message} (${p.format} ${where.join(" ")})` : `${message} (${p.format})`;
+    return where.length
+      ? `${message} (${p.format} ${where.join(" ")})`
+      : `${message} (${p.format})`;
   }
 }
 

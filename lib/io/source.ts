@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { SizeLimitError, TruncatedInputError } from "./errors.ts";
+import { SizeLimitError, TableFormatError, TruncatedInputError } from "./errors.ts";
 
 /** Anything a reader accepts as input. Strings are UTF-8 encoded text, not paths. */
 export type ByteSource =
@@ -157,18 +157,67 @@ export async function openByteStream(
     const peeked = await peekBytes(stream, 2);
     stream = peeked.stream;
     if (isGzip(peeked.head)) {
-      // Truncated gzip surfaces as a TypeError from the stream; readers map it
-      // with describeStreamError() so the caller gets a TruncatedInputError.
-      stream = stream.pipeThrough(
-        new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
-      );
+      stream = gunzipStream(stream);
     }
   }
   if (maxBytes !== Infinity || signal) stream = stream.pipeThrough(guard(maxBytes, signal));
   return stream;
 }
 
-function guard(maxBytes: number, signal: AbortSignal | undefined): TransformStream<Uint8Array, Uint8Array> {
+/**
+ * Undoes gzip with the platform's `DecompressionStream` (about 3x faster than
+ * a JavaScript inflater), turning its bare `TypeError`s (truncated stream,
+ * bad checksum, trailing garbage) into {@linkcode TruncatedInputError} or
+ * {@linkcode TableFormatError} with the compressed byte offset.
+ */
+export function gunzipStream(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let consumed = 0;
+  const counted = compressed.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        consumed += chunk.length;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  const reader = counted
+    .pipeThrough(
+      new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+    )
+    .getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const r = await reader.read();
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
+      } catch (e) {
+        controller.error(gzipError(e, consumed));
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+function gzipError(e: unknown, offset: number): unknown {
+  if (!(e instanceof TypeError)) return e;
+  const msg = e.message;
+  if (/checksum|unexpected end|truncat|incomplete/i.test(msg)) {
+    return new TruncatedInputError(`Corrupt or truncated gzip data: ${msg}`, {
+      format: "gzip",
+      offset,
+      cause: e,
+    });
+  }
+  return new TableFormatError(`Corrupt gzip data: ${msg}`, { format: "gzip", offset, cause: e });
+}
+
+function guard(
+  maxBytes: number,
+  signal: AbortSignal | undefined,
+): TransformStream<Uint8Array, Uint8Array> {
   let total = 0;
   return new TransformStream({
     transform(chunk, controller) {
@@ -190,7 +239,10 @@ function guard(maxBytes: number, signal: AbortSignal | undefined): TransformStre
  * {@linkcode TruncatedInputError}; other errors pass through unchanged.
  */
 export function describeStreamError(error: unknown, format: string, offset?: number): unknown {
-  if (error instanceof TypeError && /gzip|deflate|compress|corrupt|unexpected end|invalid/i.test(error.message)) {
+  if (
+    error instanceof TypeError &&
+    /gzip|deflate|compress|corrupt|unexpected end|invalid|whole buffer/i.test(error.message)
+  ) {
     return new TruncatedInputError(`Corrupt or truncated gzip data: ${error.message}`, {
       format,
       ...(offset !== undefined ? { offset } : {}),

@@ -93,7 +93,7 @@ export const TARGETS: Record<string, FuzzTarget> = {
     seeds: ["astroquery/gaia_dr3_source_id_5937083312263887616_dl_products_csv.zip"],
     run: async (b) => {
       const zip = new ZipArchive(b, { maxUnpackedBytes: MAX_BYTES });
-      for (const entry of zip.entries) await zip.read(entry.name);
+      for (const entry of zip.entries) await zip.read(entry);
     },
     expected: readerError,
   },
