@@ -16,9 +16,9 @@ import { type CatalogueOptions, generateGaiaSourceBatches } from "./gaia_source.
 import { Rng, seedFromId } from "./prng.ts";
 import { VARI_CODE, variabilityOf } from "./variability.ts";
 
-/** DR3 `solution_id` of the variability tables. */
+/** `solution_id` written in the variability tables. */
 export const VARI_SOLUTION_ID = 375316653866487564n;
-/** DR3 `solution_id` of the astrophysical parameters table. */
+/** `solution_id` written in the astrophysical parameters table (synthetic value). */
 export const AP_SOLUTION_ID = 1000000000001000000n;
 
 function def(name: string): TableDef {

@@ -218,8 +218,7 @@ function generateBatch(
 ): RecordBatch {
   const rng = new Rng(seed, batchIndex + 1);
   const B = new ColumnBuffers(GAIA_SOURCE, n);
-  const solutionId = B.i64("solution_id").fill(GAIA_SOURCE_SOLUTION_ID);
-  void solutionId;
+  B.i64("solution_id").fill(GAIA_SOURCE_SOLUTION_ID);
   const sourceId = B.i64("source_id");
   const randomIndex = B.i64("random_index");
   B.f64("ref_epoch").fill(2016.0);
@@ -271,12 +270,15 @@ function generateBatch(
   const grvsMag = B.f32("grvs_mag");
   const varFlag = new Uint8Array(n);
   const lCol = B.f64("l"), bCol = B.f64("b"), eLon = B.f64("ecl_lon"), eLat = B.f64("ecl_lat");
-  const inQso = B.u8("in_qso_candidates"), inGal = B.u8("in_galaxy_candidates");
+  // no quasar or galaxy candidates, no epoch radial velocities (as for DR3 stars): all false
+  B.u8("in_qso_candidates");
+  B.u8("in_galaxy_candidates");
+  B.u8("has_epoch_rv");
   const nss = B.i16("non_single_star");
   const hasXpC = B.u8("has_xp_continuous"),
     hasXpS = B.u8("has_xp_sampled"),
     hasRvs = B.u8("has_rvs");
-  const hasEpoch = B.u8("has_epoch_photometry"), hasEpochRv = B.u8("has_epoch_rv");
+  const hasEpoch = B.u8("has_epoch_photometry");
   const hasMcmcG = B.u8("has_mcmc_gspphot"), hasMcmcM = B.u8("has_mcmc_msc");
   const pQso = B.f32("classprob_dsc_combmod_quasar");
   const pGal = B.f32("classprob_dsc_combmod_galaxy");
@@ -287,7 +289,6 @@ function generateBatch(
   const distCol = B.f32("distance_gspphot"), a0Col = B.f32("azero_gspphot");
   const agCol = B.f32("ag_gspphot"), ebrCol = B.f32("ebpminrp_gspphot");
   const libCode = new Int32Array(n);
-  void inQso, inGal, hasEpochRv;
 
   // expected members per cluster: ~the nominal count at the default size, fewer below
   const scale = Math.min(1, total / DEFAULT_ROWS);
