@@ -11,7 +11,17 @@
  *
  * @module
  */
-import { Field, Int64, makeData, RecordBatch, Schema, Struct, Table } from "apache-arrow";
+import { Buffer } from "node:buffer";
+import {
+  Field,
+  Int64,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  tableToIPC,
+} from "apache-arrow";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBTypeId } from "@duckdb/node-api";
 import type { FunctionCall, SelectStatement, TableName } from "../adql/ast.ts";
 import { AdqlSemanticError, nearestName } from "../adql/errors.ts";
@@ -82,6 +92,14 @@ export interface EngineOptions {
   connections?: number;
   /** DuckDB worker threads. @default the number of CPUs */
   threads?: number;
+  /**
+   * How catalogue rows reach DuckDB: `"appender"` (Arrow buffers copied into
+   * DuckDB data chunks) or `"parquet"` (Arrow -> Polars -> a temporary Parquet
+   * file -> `read_parquet`, 1.5-2x faster for big catalogues). User tables,
+   * uploads and job results always use the appender. See docs/adr-engine.md.
+   * @default "parquet"
+   */
+  loadMethod?: "appender" | "parquet";
   /** Progress while the catalogue is generated and loaded (nothing is printed). */
   onProgress?: (
     event: { stage: "generate" | "load" | "index" | "ready"; table?: string; rows?: number },
@@ -343,27 +361,41 @@ export class ArchiveEngine {
             }`,
           );
           const hasDec = def.columns.some((c) => c.name === "dec");
-          const target = hasDec ? `${def.name}__staging` : def.name;
-          await con.run(
-            `DROP TABLE IF EXISTS ${quoteSqlIdentifier(def.schema)}.${quoteSqlIdentifier(target)}`,
-          );
-          const n = await loadArrowTable(con, def.schema, target, t, {
-            names: def.columns.length === t.schema.fields.length
-              ? def.columns.map((c) => c.name)
-              : undefined,
-          });
-          this.#options.onProgress?.({ stage: "load", table: qn, rows: n });
-          if (hasDec) {
-            // sorted by declination: cone searches read only the row groups of their band
-            const s = quoteSqlIdentifier(def.schema);
-            await con.run(
-              `CREATE TABLE ${s}.${quoteSqlIdentifier(def.name)} AS SELECT * FROM ${s}.${
-                quoteSqlIdentifier(target)
-              } ORDER BY "dec"`,
+          const names = def.columns.length === t.schema.fields.length
+            ? def.columns.map((c) => c.name)
+            : undefined;
+          const s = quoteSqlIdentifier(def.schema);
+          await con.run(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+          if ((this.#options.loadMethod ?? "parquet") === "parquet") {
+            const n = await loadViaParquet(
+              con,
+              def.schema,
+              def.name,
+              t,
+              hasDec ? "dec" : undefined,
             );
-            await con.run(`DROP TABLE ${s}.${quoteSqlIdentifier(target)}`);
-            this.#options.onProgress?.({ stage: "index", table: qn });
+            this.#options.onProgress?.({ stage: "load", table: qn, rows: n });
+            continue;
           }
+          if (!hasDec) {
+            const n = await loadArrowTable(con, def.schema, def.name, t, { names });
+            this.#options.onProgress?.({ stage: "load", table: qn, rows: n });
+            continue;
+          }
+          // Appended into an in-memory TEMP table (no compression while appending),
+          // then copied sorted by declination in parallel: cone searches then
+          // read only the row groups of their declination band.
+          const staging = `staging_${def.schema}_${def.name}`;
+          await con.run(`DROP TABLE IF EXISTS temp.${quoteSqlIdentifier(staging)}`);
+          const n = await loadArrowTable(con, undefined, staging, t, { names, temporary: true });
+          this.#options.onProgress?.({ stage: "load", table: qn, rows: n });
+          await con.run(
+            `CREATE TABLE ${s}.${quoteSqlIdentifier(def.name)} AS SELECT * FROM temp.${
+              quoteSqlIdentifier(staging)
+            } ORDER BY "dec"`,
+          );
+          await con.run(`DROP TABLE temp.${quoteSqlIdentifier(staging)}`);
+          this.#options.onProgress?.({ stage: "index", table: qn });
         }
         await con.run(
           `INSERT OR REPLACE INTO ${META_SCHEMA}.info VALUES ('catalogue', ${
@@ -1201,4 +1233,31 @@ function defaultCatalogue(): CatalogueSource {
     generate: (o) => generateCatalogue(o),
     version: "deno-gaia-catalogue-1",
   };
+}
+
+/** Loads a table through Polars and a temporary Parquet file (optionally sorted). */
+async function loadViaParquet(
+  con: DuckDBConnection,
+  schema: string,
+  name: string,
+  table: Table | { schema: Schema; batches: Iterable<RecordBatch> },
+  orderBy?: string,
+): Promise<number> {
+  const pl = (await import("nodejs-polars")).default;
+  const t = table instanceof Table ? table : new Table([...table.batches]);
+  const file = await Deno.makeTempFile({ prefix: "deno-gaia-load-", suffix: ".parquet" });
+  try {
+    const df = pl.readIPC(Buffer.from(tableToIPC(t, "file")));
+    df.writeParquet(file);
+    await con.run(
+      `CREATE TABLE ${quoteSqlIdentifier(schema)}.${
+        quoteSqlIdentifier(name)
+      } AS SELECT * FROM read_parquet(${quoteSqlString(file)})${
+        orderBy ? ` ORDER BY ${quoteSqlIdentifier(orderBy)}` : ""
+      }`,
+    );
+    return t.numRows;
+  } finally {
+    await Deno.remove(file).catch(() => {});
+  }
 }
