@@ -55,6 +55,9 @@ export function errorHint(e: unknown): string | undefined {
       if (typeof f.line === "number") {
         return "Fix the ADQL at the marked position and run it again.";
       }
+      if (/access denied|permission|not shared|forbidden|not allowed/i.test(e.message)) {
+        return "The table belongs to another user: ask them to share it with a group you are in (shareTable), and log in.";
+      }
       if (
         /table|relation/i.test(String(f.serverMessage ?? e.message)) &&
         /not|unknown|exist/i.test(e.message)

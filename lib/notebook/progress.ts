@@ -194,7 +194,11 @@ export class Progress {
   ) => void {
     return (p) =>
       this.update({
-        phase: p.phase && p.stage === "waiting" ? p.phase : p.stage,
+        phase: p.phase && p.stage === "waiting"
+          ? p.phase
+          : p.stage === "done"
+          ? undefined
+          : p.stage,
         bytes: p.loaded,
         done: this.unit === "rows" ? p.rows : p.loaded,
         total: this.unit === "bytes" ? p.total : undefined,

@@ -332,3 +332,12 @@ Deno.test("display() reads a UwsJob-like object: id, url, last document, ADQL", 
     "not every {id, url} is a job",
   );
 });
+
+Deno.test("errorHint() tells a permission refusal from a missing table", () => {
+  const denied = new TapQueryError(
+    "Access denied to table 'user_ann.t' for user 'bob': it is not shared with you",
+  );
+  assert.match(renderError(denied)["text/plain"], /hint: The table belongs to another user/);
+  const missing = new TapQueryError("Table 'user_ann.nope' does not exist");
+  assert.match(renderError(missing)["text/plain"], /hint: Check the table name/);
+});

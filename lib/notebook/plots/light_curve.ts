@@ -123,9 +123,11 @@ export function lightCurve(data: TableInput, options: LightCurveOptions = {}): C
   );
   const n = xs.length;
   const plot = baseOptions(options, { height: 360 });
-  plot.x = period === undefined
-    ? { label: axisLabel(cols, tName), grid: true }
-    : { label: `phase (period ${period} d)`, domain: [0, cycles], grid: true };
+  plot.x = period === undefined ? { label: axisLabel(cols, tName), grid: true } : {
+    label: `phase (period ${Number(period.toPrecision(7))} d)`,
+    domain: [0, cycles],
+    grid: true,
+  };
   plot.y = { label: axisLabel(cols, mName), reverse: true, grid: true, nice: true };
   plot.color = { domain, range, legend: domain.length > 1 };
   const x = Float64Array.from(xs), y = Float64Array.from(ys);
@@ -152,7 +154,7 @@ export function lightCurve(data: TableInput, options: LightCurveOptions = {}): C
     }),
   );
   plot.marks = marks;
-  const what = period === undefined ? "" : `, folded at ${period} d`;
+  const what = period === undefined ? "" : `, folded at ${Number(period.toPrecision(7))} d`;
   const summary = `${count(n / (period === undefined ? 1 : cycles))} observations in ${
     domain.join(", ") || "no band"
   }${what}`;
