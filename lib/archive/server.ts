@@ -12,6 +12,7 @@ import { ArchiveHttpError, errorResponse } from "./server/http_error.ts";
 import { type ArchiveLimits, resolveLimits } from "./server/limits.ts";
 import { readParams } from "./server/params.ts";
 import { handleData, handleLinks } from "./server/routes_datalink.ts";
+import { handleGlots } from "./server/routes_glots.ts";
 import {
   handleAsync,
   handleAvailability,
@@ -301,6 +302,8 @@ async function routeTap(state: ArchiveState, req: Request, rest: string[]): Prom
       return await handleDeleteJobs(state, req, params);
     case "users":
       return handleUsers(state, req, params);
+    case "glots":
+      return handleGlots(state, req, params);
     case undefined:
       return text(
         "deno-gaia local archive TAP service: /sync, /async, /tables, /capabilities, /availability\n",

@@ -310,3 +310,34 @@ Deno.test("archive tap: TAP_UPLOAD from an astroquery-style multipart body and f
     await a.dispose();
   }
 });
+
+Deno.test("archive tap: GloTS table search and columns (csv and votable)", async () => {
+  const a = await startTestArchive();
+  try {
+    const csv = await (await get(
+      `${a.tapUrl}/glots?ACTION=search_tables&KEYWORD=gaia_source&MODE=table_name&FORMAT=csv`,
+    ))
+      .text();
+    const lines = csv.trim().split("\n");
+    assert.equal(lines[0], "accessurl,ivoid,table_name,table_desc,utype");
+    assert.ok(lines.some((l) => l.includes(",gaiadr3.gaia_source,")));
+    const cols = await (await get(
+      `${a.tapUrl}/glots?ACTION=get_columns&TABLE_NAME=gaiadr3.gaia_source&FORMAT=csv`,
+    )).text();
+    assert.ok(
+      cols.split("\n").some((l) =>
+        l.startsWith("ivo://deno-gaia/local-archive/tap,gaiadr3.gaia_source,ra,")
+      ),
+    );
+    const vot =
+      await (await get(`${a.tapUrl}/glots?ACTION=search_tables&KEYWORD=nothing-matches-this`))
+        .text();
+    assert.match(vot, /<INFO name="QUERY_STATUS" value="OK"\/>/);
+    assert.ok(!vot.includes("<TR>"));
+    const bad = await get(`${a.tapUrl}/glots?ACTION=nope`);
+    assert.equal(bad.status, 400);
+    await bad.body?.cancel();
+  } finally {
+    await a.dispose();
+  }
+});

@@ -15,7 +15,7 @@ LOG="$DATA/serve.log"
 PASSWORD="peer-$(date +%s)-$$"
 printf 'peer:%s\n' "$PASSWORD" > "$DATA/users"
 chmod 600 "$DATA/users"
-deno run -A cli/serve.ts --port 0 --data-dir "$DATA/archive" --users-file "$DATA/users" > "$LOG" 2>&1 &
+deno run -A cli.ts serve --port 0 --data-dir "$DATA/archive" --users-file "$DATA/users" > "$LOG" 2>&1 &
 PID=$!
 cleanup() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; rm -rf "$DATA"; }
 trap cleanup EXIT

@@ -125,3 +125,13 @@ export function canReadFor(
     return state.sharing.canRead(user, name);
   };
 }
+
+/**
+ * The signal bounding a query run for one request: the execution time limit.
+ * (`Request.signal` is not used: in Deno it also fires after a successful
+ * response and prints a warning.)
+ */
+export function querySignal(state: ArchiveState): AbortSignal | undefined {
+  const s = state.limits.maxExecutionSeconds;
+  return s > 0 ? AbortSignal.timeout(s * 1000) : undefined;
+}

@@ -13,7 +13,7 @@ import { tableFromIPC } from "apache-arrow";
 import type { Table } from "apache-arrow";
 import { zipSync } from "fflate";
 import { linksFor, packageProducts, type RetrievalType } from "../products/mod.ts";
-import { type ArchiveState, canReadFor, origin } from "./context.ts";
+import { type ArchiveState, canReadFor, origin, querySignal } from "./context.ts";
 import { ArchiveHttpError, cdata, xmlEscape } from "./http_error.ts";
 import type { RequestParams } from "./params.ts";
 
@@ -144,7 +144,7 @@ async function resolveIds(
   state: ArchiveState,
   tokens: IdToken[],
   user: string | undefined,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<Resolved> {
   const limit = state.limits.maxDatalinkIds;
   const out: Resolved = { ids: [], errors: [] };
@@ -243,7 +243,7 @@ async function resolveIds(
 async function lookupRows(
   state: ArchiveState,
   ids: bigint[],
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<Map<bigint, Record<string, unknown>>> {
   const rows = new Map<bigint, Record<string, unknown>>();
   const unique = [...new Set(ids)];
@@ -290,8 +290,8 @@ export async function handleLinks(
   }
   const user = dataUser(state, req);
   const tokens = parseIdParam(params.require("ID"), release);
-  const resolved = await resolveIds(state, tokens, user, req.signal);
-  const rows = await lookupRows(state, resolved.ids.map((i) => i.sourceId), req.signal);
+  const resolved = await resolveIds(state, tokens, user, querySignal(state));
+  const rows = await lookupRows(state, resolved.ids.map((i) => i.sourceId), querySignal(state));
   const base = origin(req);
   const trs: string[] = [];
   for (const e of resolved.errors) {
@@ -429,7 +429,7 @@ export async function handleData(
   const zipAlways = params.bool("USE_ZIP_ALWAYS");
   const user = dataUser(state, req);
   const tokens = parseIdParam(params.require("ID"), "Gaia DR3");
-  const resolved = await resolveIds(state, tokens, user, req.signal);
+  const resolved = await resolveIds(state, tokens, user, querySignal(state));
   if (resolved.errors.length) {
     throw new ArchiveHttpError(
       400,
@@ -437,7 +437,7 @@ export async function handleData(
     );
   }
   const ids = [...new Set(resolved.ids.map((i) => i.sourceId))];
-  const rows = await lookupRows(state, ids, req.signal);
+  const rows = await lookupRows(state, ids, querySignal(state));
   const { entries } = packageProducts(
     {
       ids,

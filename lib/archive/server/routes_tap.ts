@@ -5,7 +5,7 @@
  * @module
  */
 import { tableToIPC } from "apache-arrow";
-import { type ArchiveState, origin, tapUser, text, xml } from "./context.ts";
+import { type ArchiveState, origin, querySignal, tapUser, text, xml } from "./context.ts";
 import {
   availabilityXml,
   capabilitiesXml,
@@ -63,7 +63,7 @@ export async function handleSync(
     uploads,
     maxrec,
     jobId,
-    signal: req.signal,
+    signal: querySignal(state),
   });
   const enc = encodeResult(table, spec, {
     query,
