@@ -415,11 +415,22 @@ function float32Text(v: number): string {
   if (v === Infinity) return "+Inf";
   if (v === -Infinity) return "-Inf";
   if (v === 0) return Object.is(v, -0) ? "-0" : "0";
-  for (let p = 6; p < 9; p++) {
+  // The shortest of 7, 8 or 9 significant digits that reads back as the same float32.
+  for (let p = 7; p < 9; p++) {
     const s = v.toPrecision(p);
-    if (Math.fround(Number(s)) === v) return String(Number(s));
+    if (Math.fround(+s) === v) return trimNumber(s);
   }
-  return String(Number(v.toPrecision(9)));
+  return trimNumber(v.toPrecision(9));
+}
+
+/** Drops trailing zeros of a toPrecision() result ("1.500000" -> "1.5"). */
+function trimNumber(s: string): string {
+  if (s.indexOf("e") >= 0) return String(Number(s));
+  if (s.indexOf(".") < 0) return s;
+  let e = s.length;
+  while (s.charCodeAt(e - 1) === 0x30) e--;
+  if (s.charCodeAt(e - 1) === 0x2e) e--;
+  return e === s.length ? s : s.slice(0, e);
 }
 
 function float64Text(v: number): string {
@@ -787,13 +798,21 @@ class BodyEncoder {
     const cols = plans.map((_, i) => b.getChildAt(i)!);
     if (this.#ser === "tabledata") {
       const cells = plans.map((p, i) => tdWriter(p, cols[i]));
-      const rows: string[] = new Array(n);
+      // Rows are gathered into ~64 KB of text, then encoded into one byte buffer.
+      const sink = this.#sink;
+      sink.len = 0;
+      let text = "";
       for (let r = 0; r < n; r++) {
-        let s = "<TR>";
-        for (let c = 0; c < cells.length; c++) s += cells[c](r);
-        rows[r] = s + "</TR>\n";
+        text += "<TR>";
+        for (let c = 0; c < cells.length; c++) text += cells[c](r);
+        text += "</TR>\n";
+        if (text.length > 65536 || r === n - 1) {
+          sink.ensure(text.length * 3);
+          sink.len += enc.encodeInto(text, sink.buf.subarray(sink.len)).written;
+          text = "";
+        }
       }
-      return enc.encode(rows.join(""));
+      return sink.buf.slice(0, sink.len);
     }
     const binary2 = this.#ser === "binary2";
     const writers = plans.map((p, i) => binWriter(p, cols[i], binary2));
