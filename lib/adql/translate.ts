@@ -339,10 +339,10 @@ class Translator {
     }
     if (ast.having) sql += " HAVING " + this.#cond(ast.having, scope, true);
     if (ast.orderBy.length) {
+      // NULLs sort as the largest value, as in PostgreSQL (behind the real archive)
       sql += " ORDER BY " +
         ast.orderBy.map((o) =>
-          this.#orderKey(o.expr, scope, true) + (o.desc ? " DESC" : " ASC") +
-          (o.desc ? " NULLS LAST" : " NULLS LAST")
+          this.#orderKey(o.expr, scope, true) + (o.desc ? " DESC NULLS FIRST" : " ASC NULLS LAST")
         ).join(", ");
     }
     let lim = ast.top;

@@ -338,3 +338,21 @@ Deno.test("ArchiveEngine.query() reports unknown tables and columns with a sugge
     await assert.rejects(engine.query("SELEKT * FROM gaiadr3.gaia_source", {}), AdqlSyntaxError);
   });
 });
+
+Deno.test("ArchiveEngine.query() sorts NULLs as PostgreSQL does (last ascending, first descending)", async () => {
+  await withEngine(async (engine) => {
+    const { table: d } = await engine.query(
+      "SELECT TOP 3 parallax FROM gaiadr3.gaia_source ORDER BY parallax DESC",
+      {},
+    );
+    assert.equal(d.getChild("parallax")!.get(0), null);
+    const { table: a } = await engine.query(
+      "SELECT TOP 3 parallax FROM gaiadr3.gaia_source ORDER BY parallax",
+      {},
+    );
+    assert.equal(
+      a.getChild("parallax")!.get(0),
+      Math.min(...Array.from(sky.parallax).filter((p) => !Number.isNaN(p))),
+    );
+  });
+});
