@@ -160,3 +160,29 @@ Deno.test("parseBoolAscii() reads VOTable and CSV spellings", () => {
   for (const t of ["", "?", "  "]) assert.equal(p(t), BOOL_NULL, t);
   for (const t of ["yes", "2", "tru", "falsey"]) assert.equal(p(t), BOOL_INVALID, t);
 });
+
+Deno.test("parseFloatAscii() is exact for 16-digit mantissas around 2^53", () => {
+  fc.assert(
+    fc.property(
+      fc.bigInt({ min: 1000000000000000n, max: 9999999999999999n }),
+      fc.integer({ min: -30, max: 30 }),
+      fc.integer({ min: 0, max: 16 }),
+      (m, e, point) => {
+        const digits = String(m);
+        const s = `${digits.slice(0, point)}.${digits.slice(point)}e${e}`;
+        assert.ok(Object.is(f(s), Number(s)), `${s}: ${f(s)} vs ${Number(s)}`);
+      },
+    ),
+    { numRuns: 5000 },
+  );
+  for (
+    const s of [
+      "9007199254740993",
+      "9007199254740992",
+      "9007199254740991e-22",
+      "9007199254740993e22",
+    ]
+  ) {
+    assert.equal(f(s), Number(s), s);
+  }
+});

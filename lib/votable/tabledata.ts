@@ -30,6 +30,10 @@ function isSpace(c: number): boolean {
  * -2: a different name.
  */
 function matchName(buf: Uint8Array, i: number, end: number, name: Uint8Array): number {
+  if (name.length === 2 && i + 2 < end && buf[i] === name[0] && buf[i + 1] === name[1]) {
+    const c = buf[i + 2];
+    if (c === GT || c === SLASH || isSpace(c)) return i + 2;
+  }
   let j = i;
   while (j < end) {
     const c = buf[j];
