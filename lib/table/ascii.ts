@@ -332,9 +332,9 @@ export function parseFloatAscii(bytes: Uint8Array, start: number, end: number): 
     }
     exp10 += eneg ? -e : e;
   }
-  // Exact when the mantissa is an integer a double holds (<= 2^53) and one
+  // Exact when the mantissa is an integer below 2^53 (so accumulated exactly) and one
   // multiplication or division by an exact power of ten remains (Clinger).
-  if (dropped === 0 && (digits <= 15 || (digits === 16 && mant <= 9007199254740992))) {
+  if (dropped === 0 && (digits <= 15 || (digits === 16 && mant < 9007199254740992))) {
     if (mant === 0) return neg ? -0 : 0;
     if (exp10 === 0) return neg ? -mant : mant;
     if (exp10 > 0 && exp10 <= 22) {
