@@ -92,10 +92,11 @@ export function simulateEpochPhotometry(
   };
   const fov = rng.int(2);
   for (let i = 0; i < n; i++) {
-    // OBMT-like nanosecond count, a field-of-view bit and a CCD row digit
-    const obmt = BigInt(Math.round((times[i] + 2000) * 86400 * 1e5));
-    out.transitId[i] = obmt * 100n + BigInt(((i + fov) & 1) * 10 + rng.int(7));
-    out.otherFlags[i] = rng.uniform() < 0.1 ? 4097n : 1n;
+    // on the scale of real DR3 transit ids (a time count), plus a field-of-view and a CCD row digit
+    const count = Math.round((1.70919233426813e16 + (times[i] - 1705.94373602) * 5.532e13) / 100);
+    out.transitId[i] = BigInt(count) * 100n + BigInt(((i + fov) & 1) * 10 + rng.int(7));
+    const u = rng.uniform();
+    out.otherFlags[i] = u < 0.8 ? 4097n : u < 0.95 ? 4194817n : 1n;
     for (let b = 0; b < 3; b++) {
       const mean = means[b];
       const t = b === 0 ? times[i] : times[i] + (b === 1 ? 0.0000231 : 0.0000463);

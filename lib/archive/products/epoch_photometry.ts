@@ -25,72 +25,100 @@ const SOLUTION_ID: ColumnDef = {
   ucd: "meta.version",
   description: "Solution Identifier",
 };
-const FLUX_UNIT = "'electron'.s**-1";
+const FLUX_UNIT = "e-/s";
 
-/** Columns of the INDIVIDUAL/COMBINED epoch photometry product. */
+/**
+ * Columns of the INDIVIDUAL/COMBINED epoch photometry product, as in a
+ * real DR3 DataLink file (names, order, datatypes, units, UCDs).
+ */
 export const EPOCH_PHOTOMETRY_COLUMNS: ColumnDef[] = [
   SOURCE_ID,
   {
     name: "transit_id",
     datatype: "long",
-    ucd: "meta.id",
-    description: "Transit unique identifier",
+    ucd: "meta.version",
+    description:
+      "Transit unique identifier. For a given object, a transit comprises the different Gaia observations (SM, AF, BP, RP and RVS) obtained for each focal plane crossing.",
   },
   {
     name: "band",
     datatype: "char",
     arraysize: "*",
     ucd: "instr.bandpass",
-    description: "Photometric band (G, BP or RP)",
+    utype: "ssa:DataID.Bandpass",
+    description:
+      "Photometric band. Values: G (per-transit combined SM-AF flux), BP (blue photometer integrated flux) and RP (red photometer integrated flux).",
   },
   {
     name: "time",
     datatype: "double",
     unit: "d",
     ucd: "time.epoch",
-    description: "Observing time (BJD - 2455197.5 days, TCB)",
+    utype: "spec:Spectrum.Data.TimeAxis.Value",
+    description:
+      "Different times are defined for each band. For G, it is the field-of-view transit averaged observation time. For BP and RP, it is the observation time of the BP CCD transit. The units are Barycentric JD (in TCB) in days -2,455,197.5.",
   },
-  { name: "mag", datatype: "double", unit: "mag", ucd: "phot.mag", description: "Vega magnitude" },
+  {
+    name: "mag",
+    datatype: "double",
+    unit: "mag",
+    ucd: "phot.mag;em.opt",
+    description:
+      "Vega magnitude, computed from the flux applying the zero-point defined in ExtPhotZeroPoint.",
+  },
   {
     name: "flux",
     datatype: "double",
     unit: FLUX_UNIT,
-    ucd: "phot.flux",
-    description: "Band flux value for the transit",
+    ucd: "em.opt;phot.flux;stat.mean",
+    utype: "spec:Spectrum.Data.SpectralAxis.Value",
+    description:
+      "Band flux value for the transit. For G band, it is a combination of individual SM-AF CCD fluxes. For BP and RP bands, it is an integrated CCD flux.",
   },
   {
     name: "flux_error",
     datatype: "double",
     unit: FLUX_UNIT,
-    ucd: "stat.error;phot.flux",
-    description: "Flux error",
+    ucd: "em.opt;phot.flux;stat.error",
+    description:
+      "Flux error. If the flux has been rejected or is unavailable, this error will be set to null.",
   },
   {
     name: "flux_over_error",
     datatype: "float",
-    ucd: "stat.snr;phot.flux",
-    description: "Band flux divided by its error",
+    ucd: "em.opt;phot.flux;stat.error",
+    description:
+      "Band flux divided by its error. If the flux has been rejected or is unavailable, this field will be set to null.",
   },
   {
     name: "rejected_by_photometry",
     datatype: "boolean",
-    ucd: "meta.code.qual",
-    description: "Rejected by DPAC photometry processing",
+    ucd: "meta.code.status",
+    description: "Rejected by DPAC photometry processing.",
   },
   {
     name: "rejected_by_variability",
     datatype: "boolean",
-    ucd: "meta.code.qual",
-    description: "Rejected by DPAC variability processing (or variability analysis)",
+    ucd: "meta.code.status",
+    description: "Rejected by DPAC variability processing (or variability analysis).",
   },
   {
     name: "other_flags",
     datatype: "long",
-    ucd: "meta.code.qual",
-    description: "Additional photometric flags (bit mask)",
+    ucd: "meta.code.status",
+    description: "Additional photometric flags (bit mask).",
   },
-  SOLUTION_ID,
+  {
+    name: "solution_id",
+    datatype: "long",
+    ucd: "meta.version",
+    description: "Solution Identifier",
+  },
 ];
+
+/** The VOTable DESCRIPTION of epoch photometry files. */
+export const EPOCH_PHOTOMETRY_DESCRIPTION =
+  "Epoch photometry. This table contains light curve data points. Each entry is a photometric flux-time pair for a given object, band and time. It follows the (evolving) VO convention for time series as much as possible.";
 
 const BANDS = ["G", "BP", "RP"];
 
@@ -144,9 +172,10 @@ export function epochPhotometryProduct(
     time[k] = s.time[b][i];
     mag[k] = s.mag[b][i];
     flux[k] = s.flux[b][i];
-    err[k] = s.fluxError[b][i];
-    foe[k] = s.flux[b][i] / s.fluxError[b][i];
     rph[k] = s.rejectedByPhotometry[b][i];
+    // as in DR3: a rejected flux keeps its value but has no error
+    err[k] = rph[k] ? NaN : s.fluxError[b][i];
+    foe[k] = rph[k] ? NaN : s.flux[b][i] / s.fluxError[b][i];
     rva[k] = s.rejectedByVariability[b][i];
   }
   const c = EPOCH_PHOTOMETRY_COLUMNS;
@@ -164,7 +193,11 @@ export function epochPhotometryProduct(
     { def: c[10], values: other },
     { def: c[11], values: new BigInt64Array(m).fill(PRODUCT_SOLUTION_IDS.EPOCH_PHOTOMETRY) },
   ];
-  return buildProductTable(m, cols, { product: "EPOCH_PHOTOMETRY", timesys: GAIA_TIMESYS });
+  return buildProductTable(m, cols, {
+    product: "EPOCH_PHOTOMETRY",
+    timesys: GAIA_TIMESYS,
+    description: EPOCH_PHOTOMETRY_DESCRIPTION,
+  });
 }
 
 const arr = (

@@ -208,6 +208,9 @@ export function encodeProduct(table: Table, format: ProductFormat, row?: SourceR
           serialization: format === "votable" ? "binary2" : "tabledata",
           ...(params.length ? { params } : {}),
           ...(timesys ? { timesys: [timesys] } : {}),
+          ...(table.schema.metadata.has("description")
+            ? { description: table.schema.metadata.get("description")! }
+            : {}),
         }),
         table.schema.metadata.get("resource_utype"),
       );

@@ -59,6 +59,8 @@ export interface ProductMeta {
   resourceUtype?: string;
   /** Product type (retrieval type). */
   product: string;
+  /** Document description (the VOTable DESCRIPTION). */
+  description?: string;
 }
 
 const enc = new TextEncoder();
@@ -175,6 +177,7 @@ export function buildProductTable(
   if (meta.params?.length) md.set("params", JSON.stringify(meta.params));
   if (meta.timesys) md.set("timesys", JSON.stringify(meta.timesys));
   if (meta.resourceUtype) md.set("resource_utype", meta.resourceUtype);
+  if (meta.description) md.set("description", meta.description);
   const schema = new Schema(fields, md);
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
   return new Table([new RecordBatch(schema, struct)]);

@@ -392,3 +392,30 @@ Deno.test("packageProducts() output of every format and data structure reads bac
     }
   }
 });
+
+Deno.test("EPOCH_PHOTOMETRY has the columns of a real DR3 DataLink file, with DR3-like values", () => {
+  // names and datatypes as in a real EPOCH_PHOTOMETRY VOTable (source 5813181197970338560)
+  const real = [
+    "source_id:long",
+    "transit_id:long",
+    "band:char",
+    "time:double",
+    "mag:double",
+    "flux:double",
+    "flux_error:double",
+    "flux_over_error:float",
+    "rejected_by_photometry:boolean",
+    "rejected_by_variability:boolean",
+    "other_flags:long",
+    "solution_id:long",
+  ];
+  const { id } = variableOf("vari_rrlyrae");
+  const t = makeProduct("EPOCH_PHOTOMETRY", id, lookup(id));
+  assert.deepEqual(t.schema.fields.map((f) => `${f.name}:${f.metadata.get("datatype")}`), real);
+  assert.equal(t.getChild("solution_id")!.get(0), 369295551293819386n);
+  const tid = t.getChild("transit_id")!.get(0) as bigint;
+  assert.ok(tid > 10n ** 16n && tid < 10n ** 17n, `transit_id ${tid}`);
+  const time = t.getChild("time")!.get(0) as number;
+  assert.ok(time > 1666 && time < 2705, `time ${time}`);
+  assert.deepEqual(new Set(t.getChild("band")!.toArray()), new Set(["G", "BP", "RP"]));
+});
