@@ -16,19 +16,18 @@
  *
  * @module
  */
-export * from "./ast.ts";
+export type { SelectStatement } from "./ast.ts";
+/** The ADQL syntax tree node types (`AdqlAst.Expr`, `AdqlAst.FromItem`, ...). */
+export type * as AdqlAst from "./ast.ts";
 export {
   type AdqlPosition,
   AdqlSemanticError,
   type AdqlSemanticErrorKind,
   AdqlSyntaxError,
   gaiaErrorMessage,
-  nearestName,
-  positionAt,
 } from "./errors.ts";
-export { parseAdql, type ParseOptions, RESERVED_WORDS } from "./parser.ts";
-export { formatAdql, formatIdentifier, formatString } from "./format.ts";
-export { type Token, tokenize, type TokenType } from "./lexer.ts";
+export { parseAdql, type ParseOptions } from "./parser.ts";
+export { formatAdql } from "./format.ts";
 // Safe query building (helper-3): the adql`` tag, geometry and cone search.
 export {
   adql,
