@@ -7,16 +7,20 @@
  *   and product type, named `<TYPE>-<release> <source_id>.<ext>` as in the
  *   archive's zips (`XP_SAMPLED-Gaia DR3 5937083312263887616.xml`).
  * - `COMBINED`: one file per product type holding every requested source,
- *   `<TYPE>_COMBINED.<ext>`; the rows of the INDIVIDUAL files one after the
- *   other, with per-source PARAMs (XP_SAMPLED, RVS) turned into the
- *   `source_id, solution_id, ra, dec` columns the archive's CSV files use.
+ *   `<TYPE>_COMBINED.<ext>` (the name users' scripts read, e.g.
+ *   `XP_CONTINUOUS_COMBINED.csv`); the rows of the INDIVIDUAL files one
+ *   after the other, with per-source PARAMs (XP_SAMPLED, RVS) turned into
+ *   the `source_id, solution_id, ra, dec` columns the archive's CSV files
+ *   use. (The real archive seems to write one TABLE per source in a
+ *   COMBINED XP_SAMPLED VOTable; a single table is kept here because
+ *   readers that take the first TABLE would otherwise lose sources.)
  * - `RAW` (astroquery's `DATAMODEL_GAIA`): one file per product type,
  *   `<TYPE>_RAW.<ext>`, with one row per source and arrays kept as arrays,
  *   in the layout of the Gaia datamodel tables (`epoch_photometry` with
  *   `g_transit_time`, `bp_flux`, ...; `xp_sampled_mean_spectrum` and
  *   `rvs_mean_spectrum` with `flux`/`flux_error` arrays; MCMC chains as
- *   arrays). The archive's own RAW file names are not recorded anywhere we
- *   could check; `_RAW`/`_COMBINED` are this stand-in's choice.
+ *   arrays), as astroquery documents RAW. The `_RAW` file name is this
+ *   stand-in's choice, by analogy with `_COMBINED`.
  *
  * Formats: `votable` (BINARY2), `votable_plain` (TABLEDATA), `csv`
  * (PARAMs flattened into columns; arrays as `"(a, b, ...)"` as the
