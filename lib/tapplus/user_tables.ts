@@ -18,7 +18,9 @@ export type UserTableSource =
   | { path: string; format?: "votable" | "csv" | "ascii" }
   | { bytes: Uint8Array; format?: "votable" | "csv" | "ascii"; fileName?: string }
   | { url: string | URL; format?: string }
-  | { jobId: string };
+  | { jobId: string }
+  /** A query result (its Arrow table is uploaded). */
+  | { table: Table };
 
 /** Options of {@linkcode uploadTable}. */
 export interface UploadTableOptions {
@@ -94,7 +96,19 @@ export async function uploadTable(
   form.append("TABLE_NAME", name);
   if (options.description) form.append("TABLE_DESC", options.description);
   form.append("TASKID", "-1");
-  if (source instanceof URL || (typeof source === "object" && source !== null && "url" in source)) {
+  if (
+    typeof source === "object" && source !== null && "table" in source &&
+    source.table instanceof Table
+  ) {
+    source = source.table;
+  }
+  if (source instanceof Table || isPolars(source) || Array.isArray(source)) {
+    const bytes = encodeUpload(name, source as Table) as Uint8Array;
+    form.append("FILE", new Blob([bytes as Uint8Array<ArrayBuffer>]), "pytable");
+    form.append("FORMAT", "votable");
+  } else if (
+    source instanceof URL || (typeof source === "object" && source !== null && "url" in source)
+  ) {
     const url = source instanceof URL ? source : new URL(String(source.url));
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw new TypeError(
@@ -119,13 +133,9 @@ export async function uploadTable(
       source.fileName ?? "table",
     );
     form.append("FORMAT", source.format ?? "votable");
-  } else if (source instanceof Table || isPolars(source) || Array.isArray(source)) {
-    const bytes = encodeUpload(name, source as Table) as Uint8Array;
-    form.append("FILE", new Blob([bytes as Uint8Array<ArrayBuffer>]), "pytable");
-    form.append("FORMAT", "votable");
   } else {
     throw new TypeError(
-      "uploadTable() takes an Arrow table, a Polars DataFrame, records, a URL, {path}, {bytes}, {url} or {jobId}",
+      "uploadTable() takes an Arrow table, a query result, a Polars DataFrame, records, a URL, {path}, {bytes}, {url} or {jobId}",
     );
   }
   const res = await session.call("tap", "Upload", {
