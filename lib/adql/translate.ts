@@ -108,12 +108,28 @@ type Geom =
   | { kind: "box"; ra: Value; dec: Value; w: Value; h: Value }
   | { kind: "polygon"; vertices: { ra: number; dec: number }[] };
 
-/** Quotes a name as a DuckDB identifier. */
+/**
+ * Quotes a name as a DuckDB identifier (`"` doubled inside).
+ *
+ * @example
+ * ```ts
+ * import { quoteSqlIdentifier } from "./translate.ts";
+ * if (quoteSqlIdentifier('a"b') !== '"a""b"') throw new Error("bad");
+ * ```
+ */
 export function quoteSqlIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Quotes a string as a DuckDB string literal. */
+/**
+ * Quotes a string as a DuckDB string literal (`'` doubled inside).
+ *
+ * @example
+ * ```ts
+ * import { quoteSqlString } from "./translate.ts";
+ * if (quoteSqlString("it's") !== "'it''s'") throw new Error("bad");
+ * ```
+ */
 export function quoteSqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }

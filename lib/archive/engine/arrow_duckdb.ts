@@ -33,7 +33,16 @@ import type { ColumnDef } from "./types.ts";
 
 const CHUNK = 2048;
 
-/** The DuckDB SQL type and node-api type for an Arrow type. */
+/**
+ * The DuckDB SQL type and node-api type for an Arrow type.
+ *
+ * @example
+ * ```ts
+ * import { Int64 } from "apache-arrow";
+ * import { duckdbTypeFor } from "./arrow_duckdb.ts";
+ * if (duckdbTypeFor(new Int64()).sql !== "BIGINT") throw new Error("bad");
+ * ```
+ */
 export function duckdbTypeFor(type: DataType): { sql: string; type: DuckDBType } {
   switch (type.typeId) {
     case Type.Bool:
@@ -66,7 +75,16 @@ export function duckdbTypeFor(type: DataType): { sql: string; type: DuckDBType }
   }
 }
 
-/** The VOTable datatype of an Arrow type, for column definitions. */
+/**
+ * The VOTable datatype of an Arrow type, for column definitions.
+ *
+ * @example
+ * ```ts
+ * import { Float32 } from "apache-arrow";
+ * import { votableDatatypeForArrow } from "./arrow_duckdb.ts";
+ * if (votableDatatypeForArrow(new Float32()) !== "float") throw new Error("bad");
+ * ```
+ */
 export function votableDatatypeForArrow(type: DataType): ColumnDef["datatype"] {
   switch (type.typeId) {
     case Type.Bool:
@@ -166,6 +184,21 @@ function textOf(v: unknown): string {
  * put first, as the archive does for user tables; `names`: physical column
  * names to use instead of the Arrow field names (same order); `temporary`:
  * create a TEMP table (visible to this connection only).
+ * @returns The number of rows appended.
+ *
+ * @example Load a small table
+ * ```ts
+ * import { tableFromArrays } from "apache-arrow";
+ * import { DuckDBInstance } from "@duckdb/node-api";
+ * import { loadArrowTable } from "./arrow_duckdb.ts";
+ * const db = await DuckDBInstance.create(":memory:");
+ * const con = await db.connect();
+ * await loadArrowTable(con, "demo", "t", tableFromArrays({ x: Float64Array.of(1, 2) }));
+ * const r = await con.runAndReadAll('SELECT sum(x) FROM "demo"."t"');
+ * if (r.getRows()[0][0] !== 3) throw new Error("bad");
+ * con.closeSync();
+ * db.closeSync();
+ * ```
  */
 export async function loadArrowTable(
   con: DuckDBConnection,

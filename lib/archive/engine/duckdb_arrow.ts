@@ -113,7 +113,16 @@ function arrowType(k: Kind): DataType {
   }
 }
 
-/** The VOTable datatype an Arrow column made from a DuckDB type should carry. */
+/**
+ * The VOTable datatype an Arrow column made from a DuckDB type should carry.
+ *
+ * @example
+ * ```ts
+ * import { DuckDBTypeId } from "@duckdb/node-api";
+ * import { votableDatatypeOf } from "./duckdb_arrow.ts";
+ * if (votableDatatypeOf(DuckDBTypeId.BIGINT) !== "long") throw new Error("bad");
+ * ```
+ */
 export function votableDatatypeOf(id: DuckDBTypeId): string {
   switch (kindOf(id)) {
     case "bool":
@@ -452,6 +461,20 @@ export interface ResultField {
  * undefined to use DuckDB's column names.
  * @param options `maxRows`: stop after this many rows; `signal`: abort between chunks.
  * @returns The table and the DuckDB type ids of its columns.
+ *
+ * @example Read a query into Arrow
+ * ```ts
+ * import { DuckDBInstance } from "@duckdb/node-api";
+ * import { duckdbResultToArrow } from "./duckdb_arrow.ts";
+ * const db = await DuckDBInstance.create(":memory:");
+ * const con = await db.connect();
+ * const result = await con.stream("SELECT 9007199254740993::BIGINT AS id, 'Gaia DR3 x' AS name");
+ * const { table } = await duckdbResultToArrow(result);
+ * if (table.getChild("id")!.get(0) !== 9007199254740993n) throw new Error("int64");
+ * if (table.getChild("name")!.get(0) !== "Gaia DR3 x") throw new Error("utf8");
+ * con.closeSync();
+ * db.closeSync();
+ * ```
  */
 export async function duckdbResultToArrow(
   result: DuckDBResult,
