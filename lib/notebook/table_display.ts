@@ -154,8 +154,16 @@ export function renderTable(input: TableInput, options: TableDisplayOptions = {}
   const metas = fields.map((
     f,
   ) => (f.metadata && f.metadata.size ? columnMeta(f) : { name: f.name }));
-  const numeric = fields.map((f) =>
-    f.type !== undefined && /^(u?int|float|decimal)/i.test(arrowTypeName(f.type))
+  // Numbers align right: by Arrow type, or for records by the values shown.
+  const numeric = fields.map((f, c) =>
+    f.type !== undefined
+      ? /^(u?int|float|decimal)/i.test(arrowTypeName(f.type))
+      : [s.head, s.tail].some((t) =>
+        t !== undefined && t.numRows > 0 &&
+        Array.from({ length: t.numRows }, (_, r) => t.getChildAt(c)?.get(r)).every((v) =>
+          v === null || v === undefined || typeof v === "number" || typeof v === "bigint"
+        )
+      )
   );
 
   // Header line.

@@ -63,7 +63,9 @@ export function renderTableInfo(info: TableInfoLike | readonly TableInfoLike[]):
   ];
   if (t.description) text.push(`  ${oneLine(t.description, 200)}`);
   for (const c of cols) {
-    const flags = [c.primary ? "primary" : "", c.indexed ? "indexed" : "", ...(c.flags ?? [])]
+    const flags = [
+      ...new Set([c.primary ? "primary" : "", c.indexed ? "indexed" : "", ...(c.flags ?? [])]),
+    ]
       .filter(Boolean);
     text.push(
       `  ${c.name}${c.unit ? ` [${c.unit}]` : ""}  ${c.datatype ?? ""}${

@@ -341,3 +341,9 @@ Deno.test("errorHint() tells a permission refusal from a missing table", () => {
   const missing = new TapQueryError("Table 'user_ann.nope' does not exist");
   assert.match(renderError(missing)["text/plain"], /hint: Check the table name/);
 });
+
+Deno.test("renderTable() aligns numbers right for records too", () => {
+  const html = renderTable([{ name: "a", n: 1 }, { name: "b", n: null }])["text/html"]!;
+  assert.match(html, /text-align: left[^>]*>name</);
+  assert.match(html, /text-align: right[^>]*>n</);
+});
