@@ -224,6 +224,10 @@ class Pool {
     return await new Promise((resolve) => this.#waiters.push(resolve));
   }
   release(c: DuckDBConnection): void {
+    if (this.closed) {
+      c.closeSync();
+      return;
+    }
     const w = this.#waiters.shift();
     if (w) w(c);
     else this.#idle.push(c);
