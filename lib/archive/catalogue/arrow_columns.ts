@@ -112,13 +112,16 @@ export type StringColumn =
  * ```
  */
 export class ColumnBuffers {
+  /** Rows in the batch. */
   readonly length: number;
+  /** The Arrow schema (fields with the column metadata). */
   readonly schema: Schema;
   #defs: ColumnDef[];
   #num = new Map<string, NumArray>();
   #valid = new Map<string, Uint8Array>();
   #str = new Map<string, StringColumn>();
 
+  /** Buffers for `length` rows of the given columns (or table). */
   constructor(defs: ColumnDef[] | TableDef, length: number) {
     const table = Array.isArray(defs) ? undefined : defs;
     this.#defs = Array.isArray(defs) ? defs : defs.columns;

@@ -28,7 +28,9 @@ const CE = Math.cos(EPS), SE = Math.sin(EPS);
 
 /** A reusable output pair, to avoid allocating an object per row. */
 export interface LonLat {
+  /** Longitude (or right ascension), degrees in [0, 360). */
   lon: number;
+  /** Latitude (or declination), degrees. */
   lat: number;
 }
 

@@ -61,13 +61,17 @@ export const BATCH_ROWS = 65_536;
 
 /** An open cluster of the synthetic sky, at its real position and motion. */
 export interface ClusterDef {
+  /** Common name. */
   name: string;
+  /** Centre right ascension, deg. */
   ra: number;
+  /** Centre declination, deg. */
   dec: number;
   /** Parallax, mas. */
   parallax: number;
   /** Proper motion at the centre, mas/yr. */
   pmra: number;
+  /** Proper motion in declination at the centre, mas/yr. */
   pmdec: number;
   /** Radial velocity, km/s. */
   radialVelocity: number;
@@ -75,6 +79,7 @@ export interface ClusterDef {
   members: number;
   /** Gaussian sky radius (deg) and depth (pc). */
   skySigma: number;
+  /** Gaussian depth along the line of sight, pc. */
   depthSigma: number;
   /** Brightest main-sequence absolute G (turn-off). */
   turnOff: number;

@@ -14,14 +14,21 @@ import type { ProductType, SourceRow } from "./types.ts";
 
 /** One row of a DataLink links table. */
 export interface LinkRow {
+  /** The source's designation (`Gaia DR3 <source_id>`), whatever ID form was asked. */
   ID: string;
   /** Path and query, relative to the archive root (`/data-server/data?...`); prefix the base URL. */
   access_url: string | null;
+  /** Service descriptor reference (always empty here, as in the archive). */
   service_def: string | null;
+  /** `#this` for products. */
   semantics: string;
+  /** MIME type of the product (`application/x-votable+xml`). */
   content_type: string | null;
+  /** Size in bytes; empty in the archive's answers. */
   content_length: bigint | null;
+  /** `<product>, source <designation>`. */
   description: string;
+  /** Fault text for identifiers that matched nothing, else empty. */
   error_message: string | null;
 }
 

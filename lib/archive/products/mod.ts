@@ -71,5 +71,6 @@ export {
   GAIA_TIMESYS,
   type ProductColumn,
   type ProductMeta,
+  type ProductValues,
   type TimeSys,
 } from "./product_table.ts";

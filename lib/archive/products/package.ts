@@ -87,12 +87,15 @@ export interface PackageRequest {
 
 /** One file of the answer. */
 export interface PackageEntry {
+  /** Entry name, as in the archive's zips. */
   fileName: string;
+  /** The file's bytes. */
   bytes: Uint8Array;
 }
 
 /** The files of an answer, and the ids that matched no source. */
 export interface PackageResult {
+  /** The files, in the archive's order. */
   entries: PackageEntry[];
   /** Requested ids for which `lookup` found no source. */
   missing: bigint[];

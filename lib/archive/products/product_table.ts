@@ -20,13 +20,21 @@ import {
 import type { ParamElement } from "../../table/metadata.ts";
 import { arrowTypeOf, type ColumnDef, fieldOf } from "../catalogue/mod.ts";
 
-type Values = Float64Array | Float32Array | Int16Array | Int32Array | BigInt64Array | Uint8Array;
+/** Typed arrays a product column can hold. */
+export type ProductValues =
+  | Float64Array
+  | Float32Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array;
 
 /** One column of a product: its definition and values (NaN = NULL for floats). */
 export interface ProductColumn {
+  /** Name, datatype, unit, UCD, description. */
   def: ColumnDef;
   /** Scalar values (one per row) or, with `offsets`, the flattened list values. */
-  values: Values | readonly string[];
+  values: ProductValues | readonly string[];
   /** Row validity (1 valid, 0 NULL) for integer, boolean and string columns. */
   valid?: Uint8Array;
   /** For array columns: `rows + 1` offsets into `values`. */
@@ -35,9 +43,13 @@ export interface ProductColumn {
 
 /** The VOTable TIMESYS the archive writes in product files. */
 export interface TimeSys {
+  /** Element ID. */
   ID: string;
+  /** Reference position (`BARYCENTER`). */
   refposition: string;
+  /** Time origin as a JD (`2455197.5`). */
   timeorigin: string;
+  /** Time scale (`TCB`). */
   timescale: string;
 }
 
@@ -86,7 +98,7 @@ function packBits(v: Uint8Array): Uint8Array {
 function scalarData(
   type: DataType,
   def: ColumnDef,
-  values: Values | readonly string[],
+  values: ProductValues | readonly string[],
   n: number,
   valid?: Uint8Array,
 ): Data {

@@ -83,6 +83,7 @@ export function flag(row: SourceRow | undefined, name: string): boolean {
 
 /** A product request cannot be served: unknown type, format or structure, or a product the source lacks. */
 export class ProductRequestError extends RangeError {
+  /** An error with the given message (say what was asked and what is accepted). */
   constructor(message: string) {
     super(message);
     this.name = "ProductRequestError";
