@@ -124,7 +124,7 @@ export function guardBody(
       o.abort(reason);
       return reader.cancel(reason).catch(() => {});
     },
-  }, { highWaterMark: 0 });
+  }, { highWaterMark: 32 }); // read ahead up to 32 chunks so the server is not stalled while rows are decoded
 }
 
 /**
