@@ -92,8 +92,8 @@ Deno.test("ang2pixNest() and the coordinate transforms agree with a real DR3 row
   assert.ok(Math.abs(g.lon - (row[idx("l")] as number)) < 1e-9);
   assert.ok(Math.abs(g.lat - (row[idx("b")] as number)) < 1e-9);
   const e = icrsToEcliptic(ra, dec, { lon: 0, lat: 0 });
-  assert.ok(Math.abs(e.lon - (row[idx("ecl_lon")] as number)) < 2e-5);
-  assert.ok(Math.abs(e.lat - (row[idx("ecl_lat")] as number)) < 2e-5);
+  assert.ok(Math.abs(e.lon - (row[idx("ecl_lon")] as number)) < 1e-9);
+  assert.ok(Math.abs(e.lat - (row[idx("ecl_lat")] as number)) < 1e-9);
 });
 
 Deno.test("gaia_source source_id encodes the HEALPix level-12 pixel, designation and l/b follow", () => {
