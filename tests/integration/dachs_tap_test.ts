@@ -260,6 +260,19 @@ Deno.test({
       upload: { t1: bytes },
     });
     assert.deepEqual(rowsOf(v.table), expected);
+    const { loadPolars } = await import("../../lib/table/polars.ts");
+    const pl = await loadPolars();
+    const df = pl.DataFrame({
+      id: T1.map((r) => r.id),
+      ra: T1.map((r) => r.ra),
+      dec: T1.map((r) => r.dec),
+      label: T1.map((r) => r.label),
+    });
+    const p = await tap.query("SELECT * FROM TAP_UPLOAD.t1 ORDER BY id", {
+      format: "csv",
+      upload: { t1: df },
+    });
+    assert.deepEqual(rowsOf(p.table), expected, "polars upload");
     await using job = await tap.submit("SELECT * FROM TAP_UPLOAD.t1 ORDER BY id", {
       format: "csv",
       upload: { t1: T1 },

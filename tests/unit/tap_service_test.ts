@@ -589,3 +589,27 @@ Deno.test("QueryResult.toPolars() keeps int64 exact and nulls", async () => {
     assert.deepEqual([...back.getChild("source_id")!], IDS);
   });
 });
+
+Deno.test("TapService.query() uploads a Polars DataFrame (strings, int64, floats) as VOTable", async () => {
+  const { loadPolars } = await import("../../lib/table/polars.ts");
+  const pl = await loadPolars();
+  const df = pl.DataFrame({
+    id: [1, 2, 3],
+    ra: [56.75, 180.0, 266.4],
+    label: ["pleiades", "field", null],
+  });
+  await withTap(
+    async (tap, server) => {
+      await tap.query("SELECT * FROM TAP_UPLOAD.t1", { format: "csv", upload: { t1: df } });
+      const sent = server.seen.find((s) => s.path === "/tap/sync")!;
+      const { readVOTable } = await import("../../lib/votable/mod.ts");
+      const { collectTable } = await import("../../lib/table/reader.ts");
+      const { table } = await collectTable(readVOTable(sent.files["t1"]!));
+      assert.equal(table.numRows, 3);
+      assert.deepEqual([...table.getChild("label")!], ["pleiades", "field", null]);
+      assert.deepEqual([...table.getChild("ra")!], [56.75, 180.0, 266.4]);
+    },
+    {},
+    { uploadSerialization: "tabledata" },
+  );
+});
