@@ -522,7 +522,7 @@ class Translator {
     const near = nearestName(q.table.name, known);
     this.#err(
       "unknown-table",
-      `Unknown table reference '${q.table.name}' in the select list` +
+      `Unknown table or alias '${q.table.name}'` +
         (near ? `; did you mean '${near}'?` : known.length ? `; FROM has ${known.join(", ")}` : ""),
       q.at,
     );
