@@ -8,6 +8,7 @@
  * @module
  */
 import { errorFromResponse } from "../http/client.ts";
+import { redactUrl } from "../http/errors.ts";
 import { sleep } from "../http/retry.ts";
 import { extractServerMessage } from "../http/server_message.ts";
 import { JobTimeoutError, UwsJobError } from "./errors.ts";
@@ -476,11 +477,11 @@ export class UwsJob implements AsyncDisposable {
 
   /** JSON form: id, URL and last known phase. */
   toJSON(): { id: string; url: string; phase: JobPhase | undefined } {
-    return { id: this.id, url: this.url, phase: this.phase };
+    return { id: this.id, url: redactUrl(this.url), phase: this.phase };
   }
 
   /** One-line summary. */
   toString(): string {
-    return `UwsJob(${this.id}, ${this.phase ?? "phase unknown"}, ${this.url})`;
+    return `UwsJob(${this.id}, ${this.phase ?? "phase unknown"}, ${redactUrl(this.url)})`;
   }
 }

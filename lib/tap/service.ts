@@ -7,6 +7,7 @@
  * @module
  */
 import { errorFromResponse, HttpClient } from "../http/client.ts";
+import { redactUrl } from "../http/errors.ts";
 import type { HttpResponse } from "../http/response.ts";
 import { extractServerMessage } from "../http/server_message.ts";
 import { AdqlFragment } from "../adql/template.ts";
@@ -543,6 +544,6 @@ export class TapService {
 
   /** The service URL (no secrets). */
   toString(): string {
-    return `TapService(${this.url})`;
+    return `TapService(${redactUrl(this.url)})`;
   }
 }
