@@ -98,9 +98,13 @@ export function* csvChunks(table: Table, options: CsvWriterOptions = {}): Genera
   const chunkRows = Math.max(1, options.chunkRows ?? 10000);
   const fields = table.schema.fields;
   const needsQuote = new RegExp(`[${escapeClass(d)}"\\r\\n]`);
-  const quote = (
-    s: string,
-  ) => (s === "" || needsQuote.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s);
+  // Quoted: the empty string (to stay apart from null), text with the delimiter,
+  // a quote or a line break, and text starting with "#" (a comment to ECSV and
+  // many CSV readers).
+  const quote = (s: string) =>
+    s === "" || needsQuote.test(s) || s.charCodeAt(0) === 0x23
+      ? '"' + s.replaceAll('"', '""') + '"'
+      : s;
   if (options.header ?? true) yield enc.encode(fields.map((f) => quote(f.name)).join(d) + nl);
   const floatNull = options.floatNullValue ?? nullText;
   const formatters = fields.map((f) =>

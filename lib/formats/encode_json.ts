@@ -49,7 +49,10 @@ export function encodeGaiaJson(table: Table): Uint8Array {
       ucd: md(f, "ucd") ?? null,
       utype: md(f, "utype") ?? null,
     };
-    return JSON.stringify(o).replace(/":/g, '": ').replace(/,"/g, ', "');
+    // The archive's spacing: {"name": "ra", "datatype": "double", ...}
+    return "{" + Object.entries(o).map(([k, v]) =>
+      `${JSON.stringify(k)}: ${JSON.stringify(v)}`
+    ).join(", ") + "}";
   });
   const parts: string[] = ['{"metadata":\n[\n', meta.join(",\n"), '\n],\n"data":\n[\n'];
   let first = true;
