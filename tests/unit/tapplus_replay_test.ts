@@ -13,6 +13,7 @@ interface Seen {
   method: string;
   path: string;
   form: URLSearchParams;
+  raw: string;
 }
 
 function replay(seen: Seen[]) {
@@ -22,7 +23,7 @@ function replay(seen: Seen[]) {
     const form = (req.headers.get("content-type") ?? "").includes("urlencoded")
       ? new URLSearchParams(raw)
       : new URLSearchParams();
-    seen.push({ method: req.method, path: url.pathname, form });
+    seen.push({ method: req.method, path: url.pathname, form, raw });
     const authed = (req.headers.get("cookie") ?? "").includes(`SESSION=${SESSION}`);
     const xml = (b: Uint8Array<ArrayBuffer>) =>
       new Response(b, { headers: { "content-type": "text/xml" } });
@@ -48,10 +49,22 @@ function replay(seen: Seen[]) {
         return authed ? xml(fx("test_jobs_async.xml")) : new Response("", { status: 401 });
       case "/tap-server/TableTool":
         return new Response("OK");
+      case "/tap-server/tap/glots":
+        return url.searchParams.get("ACTION") === "search_tables"
+          ? new Response(
+            'accessurl,ivoid,table_name,table_desc,utype\nhttp://x/tap,ivo://x/tap,gaia.stars,"Stars, with a comma",\n',
+            { headers: { "content-type": "text/csv" } },
+          )
+          : new Response(
+            "ivoid,table_name,column_name,description,unit,ucd,utype,datatype,ndhnpmiighpa,principal,indexed,std\nivo://x/tap,gaia.stars,ra,Right ascension,deg,pos.eq.ra,,double,8,1,1,0\n",
+          );
       case "/tap-server/tap/notification":
         return new Response("1653401204784D[type: -100,-1]=Gaia dev is under maintenance\n");
       case "/tap-server/tap/sync": {
         const json = /FORMAT"?\s*(=|\r\n\r\n)json\b/i.test(raw);
+        if (/EXT_TAP_URL/.test(raw) && !/external_tap/.test(raw)) {
+          return new Response("no REQUEST", { status: 400 });
+        }
         return json
           ? new Response(fx("launch_job.json"), { headers: { "content-type": "application/json" } })
           : new Response(fx("1714556098855O-result.vot"), {
@@ -110,6 +123,28 @@ Deno.test("Gaia against recorded ESA answers", async (t) => {
       ]);
       assert.equal(typeof r.table.getChild("source_id")!.get(0), "bigint");
     });
+
+    await t.step(
+      "externalTap() and glots send the TAP+ parameters and read the answers",
+      async () => {
+        const r = await gaia.externalTap("http://other.example/tap", "SELECT TOP 1 * FROM t");
+        assert.equal(r.numRows, 1);
+        const sent = seen.findLast((x) => x.path === "/tap-server/tap/sync")!;
+        assert.match(sent.raw, /external_tap/);
+        assert.match(
+          decodeURIComponent(sent.raw),
+          /EXT_TAP_URL[\s\S]*http:\/\/other\.example\/tap/,
+        );
+        const hits = await gaia.glots.searchTables("stars");
+        assert.deepEqual(hits.map((h) => [h.tableName, h.description]), [[
+          "gaia.stars",
+          "Stars, with a comma",
+        ]]);
+        const cols = await gaia.glots.columns("ivo://x/tap", "gaia.stars");
+        assert.equal(cols[0]?.column_name, "ra");
+        await assert.rejects(gaia.externalTap("not a url", "SELECT 1"), TypeError);
+      },
+    );
 
     await t.step("notifications() parses the archive's message lines", async () => {
       const [n] = await gaia.notifications();
