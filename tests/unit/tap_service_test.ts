@@ -613,3 +613,23 @@ Deno.test("TapService.query() uploads a Polars DataFrame (strings, int64, floats
     { uploadSerialization: "tabledata" },
   );
 });
+
+Deno.test("TapService.stream() stopped early (break) cancels the download without leaking", async () => {
+  const rows = Array.from({ length: 200_000 }, (_, i) => `${i},${i * 0.5}`).join("\n");
+  await withTap(async (tap) => {
+    const s = tap.stream("SELECT i, x FROM big", { format: "csv" });
+    let seen = 0;
+    for await (const b of s) {
+      seen += b.numRows;
+      break;
+    }
+    assert.ok(seen > 0 && seen < 200_000, String(seen));
+    assert.equal(s.done, false, "a stream left early is not complete");
+    assert.equal(s.status, undefined);
+  }, {
+    override: (req) =>
+      req.url.endsWith("/sync")
+        ? new Response(`i,x\n${rows}\n`, { headers: { "content-type": "text/csv;header=present" } })
+        : undefined,
+  });
+});
