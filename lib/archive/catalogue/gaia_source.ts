@@ -396,7 +396,7 @@ function generateBatch(
       const dMaxG = Math.pow(10, (G_LIMIT - absG + 5) / 5);
       if (comp === C_DISK) {
         const hz = thick ? 900 : type === T_WD ? 250 : 300;
-        const dMax = Math.min(dMaxG, 8000);
+        const dMax = Math.min(dMaxG, 15000);
         const rhoMax = Math.exp(Math.min(dMax, R0) / 2600);
         let x = 0, y = 0, z = 0;
         for (let tries = 0; tries < 200; tries++) {
@@ -426,7 +426,7 @@ function generateBatch(
       const sb = Math.abs(Math.sin(ll.lat * DEG));
       const hd = 120;
       const path = sb < 1e-3 ? d : (hd / sb) * (1 - Math.exp((-d * sb) / hd));
-      a0 = 0.0008 * path * (0.6 + 0.8 * rng.uniform());
+      a0 = 0.0006 * path * (0.6 + 0.8 * rng.uniform());
     }
     // ---- apparent photometry ------------------------------------------------------------
     const dm = 5 * Math.log10(d / 10);
