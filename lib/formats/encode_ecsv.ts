@@ -173,17 +173,21 @@ function columnYaml(f: Field): string[] {
   return out;
 }
 
-const PLAIN = /^[A-Za-z_(/$\\.][^:#\n\r\t'"]*$/;
+const PLAIN = /^[A-Za-z_(/$\\.][^#\n\r\t'"]*$/;
 const RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
 
 /** Writes a YAML scalar: plain when safe, else single-quoted (double-quoted with escapes for control characters). */
 export function yamlScalar(s: string): string {
   // deno-lint-ignore no-control-regex
   if (/[\x00-\x1f\x7f]/.test(s)) return JSON.stringify(s);
+  // Text starting with a digit stays plain only when YAML cannot take it for
+  // a number, date or time (it holds a letter outside hex digits and x/e).
+  const digitStart = /^[0-9]/.test(s) && /[g-wyzG-WYZ]/.test(s) && !/^\d{4}-\d\d-\d\d/.test(s) &&
+    /^[0-9A-Za-z_.;:/-]*$/.test(s);
   if (
-    s !== "" && PLAIN.test(s) && !RESERVED.test(s) && !/\s$/.test(s) &&
+    s !== "" && (PLAIN.test(s) || digitStart) && !RESERVED.test(s) && !/\s$/.test(s) &&
     !/^[-?:,\[\]{}#&*!|>%@`]/.test(s) &&
-    !/[\[\]{},]/.test(s) && Number.isNaN(Number(s))
+    !/[\[\]{},]/.test(s) && !/: /.test(s) && !s.endsWith(":") && Number.isNaN(Number(s))
   ) return s;
   return "'" + s.replaceAll("'", "''") + "'";
 }

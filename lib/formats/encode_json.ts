@@ -51,7 +51,7 @@ export function encodeGaiaJson(table: Table): Uint8Array {
     };
     // The archive's spacing: {"name": "ra", "datatype": "double", ...}
     return "{" + Object.entries(o).map(([k, v]) =>
-      `${JSON.stringify(k)}: ${JSON.stringify(v)}`
+      `${jsonText(k)}: ${v === null ? "null" : jsonText(v)}`
     ).join(", ") + "}";
   });
   const parts: string[] = ['{"metadata":\n[\n', meta.join(",\n"), '\n],\n"data":\n[\n'];
@@ -71,6 +71,11 @@ export function encodeGaiaJson(table: Table): Uint8Array {
   }
   parts.push("\n]\n}\n");
   return enc.encode(parts.join(""));
+}
+
+/** A JSON string as the archive (Java) writes it, with "/" escaped as "\\/". */
+function jsonText(s: string): string {
+  return JSON.stringify(s).replaceAll("/", "\\/");
 }
 
 function compatible(declared: string, derived: string): boolean {

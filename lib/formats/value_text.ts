@@ -35,10 +35,10 @@ export function formatFloat32(v: number): string {
   for (let p = 1; p <= 9; p++) {
     const s = target.toPrecision(p);
     f32[0] = Number(s);
-    // String() of the short decimal is its shortest double form: same digits or fewer.
-    if (f32[0] === target) return withPoint(String(Number(s)));
+    // The short decimal as a double prints with the same digits or fewer.
+    if (f32[0] === target) return javaStyle(Number(s));
   }
-  return withPoint(String(target));
+  return javaStyle(target);
 }
 
 /**
@@ -50,20 +50,30 @@ export function formatFloat32(v: number): string {
  * ```ts
  * import { formatFloat64 } from "./value_text.ts";
  * if (formatFloat64(0.1) !== "0.1" || Number(formatFloat64(Math.PI)) !== Math.PI) throw new Error("round trip");
- * if (formatFloat64(2016) !== "2016.0" || formatFloat64(1e21) !== "1e+21") throw new Error("integral");
+ * if (formatFloat64(2016) !== "2016.0" || formatFloat64(1e21) !== "1.0E21") throw new Error("integral");
+ * if (formatFloat64(1.0205575e-13) !== "1.0205575E-13") throw new Error("exponent");
  * ```
  */
 export function formatFloat64(v: number): string {
-  return withPoint(String(v));
+  return javaStyle(v);
 }
 
-/** Integral values keep a ".0" (as Java and Python print them) so that they read back as floats. */
-function withPoint(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x2e || c === 0x65 || c === 0x4e || c === 0x49) return s; // . e N(aN) I(nfinity)
+/**
+ * Writes a number the way the Gaia archive (Java's `Double.toString`) does,
+ * with the shortest round-trip digits: plain between 1e-3 and 1e7 with at
+ * least one decimal ("2016.0"), else scientific ("1.0205575E-13", "1.0E21").
+ */
+function javaStyle(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e7) {
+    const s = String(v);
+    return s.includes(".") ? s : s + ".0";
   }
-  return s + ".0";
+  const [mantissa, exp] = v.toExponential().split("e") as [string, string];
+  return (mantissa.includes(".") ? mantissa : mantissa + ".0") + "E" +
+    (exp.startsWith("+") ? exp.slice(1) : exp);
 }
 
 /** True for the Arrow float types. */
