@@ -181,12 +181,16 @@ Deno.test("packageProducts() FITS products have the real files' HDUs and column 
   assert.match(xps, new RegExp(`SOURCEID= '${xpSource}'`));
 });
 
-Deno.test("packageProducts() is deterministic: same request, same bytes", () => {
+Deno.test("packageProducts() is deterministic: same request, same bytes, in every format and structure", () => {
   for (const ds of ["INDIVIDUAL", "COMBINED", "RAW"] as const) {
-    const a = packageProducts(request({ dataStructure: ds }), lookup).entries;
-    const b = packageProducts(request({ dataStructure: ds }), lookup).entries;
-    assert.deepEqual(a.map((e) => e.fileName), b.map((e) => e.fileName));
-    for (let i = 0; i < a.length; i++) assert.deepEqual(a[i].bytes, b[i].bytes, a[i].fileName);
+    for (const format of ["votable", "votable_plain", "csv", "ecsv", "fits"] as const) {
+      const a = packageProducts(request({ dataStructure: ds, format }), lookup).entries;
+      const b = packageProducts(request({ dataStructure: ds, format }), lookup).entries;
+      assert.deepEqual(a.map((e) => e.fileName), b.map((e) => e.fileName));
+      for (let i = 0; i < a.length; i++) {
+        assert.deepEqual(a[i].bytes, b[i].bytes, `${ds} ${a[i].fileName}`);
+      }
+    }
   }
 });
 
