@@ -49,6 +49,12 @@ export function parseCookies(header: string | null): Map<string, string> {
  */
 export class SessionStore {
   #byId = new Map<string, Session>();
+  #maxAgeMs: number;
+
+  /** @param maxAgeMs How long a session lasts. @default 7 days */
+  constructor(maxAgeMs = 7 * 24 * 3600 * 1000) {
+    this.#maxAgeMs = maxAgeMs;
+  }
 
   /** Opens a session for a user in a context. */
   create(user: string, context: string): Session {
@@ -66,6 +72,10 @@ export class SessionStore {
     for (const name of ["SESSION", "JSESSIONID"]) {
       const v = cookies.get(name);
       const s = v ? this.#byId.get(v) : undefined;
+      if (s && Date.now() - s.created > this.#maxAgeMs) {
+        this.end(s);
+        continue;
+      }
       if (s && s.context === context) return s;
     }
     return undefined;

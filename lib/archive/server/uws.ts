@@ -227,8 +227,30 @@ export class JobManager {
     return `${this.#dir}/${jobId}`;
   }
 
-  async #persist(job: JobRecord): Promise<void> {
-    await writeFileAtomic(`${this.folder(job.jobId)}/job.json`, JSON.stringify(job, null, 1));
+  #writes = new Map<string, Promise<void>>();
+
+  /**
+   * Writes job.json; writes of one job are chained and each serialises the
+   * job when it runs, so the file always ends with the latest state.
+   */
+  #persist(job: JobRecord): Promise<void> {
+    const path = `${this.folder(job.jobId)}/job.json`;
+    const prev = this.#writes.get(job.jobId) ?? Promise.resolve();
+    const next = prev.catch(() => {}).then(() =>
+      writeFileAtomic(path, JSON.stringify(job, null, 1))
+    );
+    this.#writes.set(job.jobId, next);
+    next.finally(() => {
+      if (this.#writes.get(job.jobId) === next) this.#writes.delete(job.jobId);
+    }).catch(() => {});
+    return next;
+  }
+
+  /** Deletes anonymous (and any) jobs past their destruction time. */
+  async #sweep(now: number): Promise<void> {
+    for (const job of [...this.#jobs.values()]) {
+      if (job.destruction < now && !this.#running.has(job.jobId)) await this.delete(job.jobId);
+    }
   }
 
   #notify(job: JobRecord): void {
@@ -243,8 +265,9 @@ export class JobManager {
     name = "",
   ): Promise<JobRecord> {
     if (this.#closed) throw new ArchiveHttpError(503, "The archive is shutting down");
-    const jobId = this.newId();
     const now = Date.now();
+    await this.#sweep(now);
+    const jobId = this.newId();
     const job: JobRecord = {
       jobId,
       owner,
@@ -531,11 +554,19 @@ export class JobManager {
     }
   }
 
-  /** Stops taking work, aborts running jobs (they stay EXECUTING on disk), waits for workers. */
-  async close(): Promise<void> {
+  /**
+   * Stops taking work, aborts running jobs (they stay EXECUTING on disk and
+   * become ERROR at the next start), and waits up to `graceMs` for workers.
+   */
+  async close(graceMs = 10_000): Promise<void> {
     this.#closed = true;
     for (const ac of this.#running.values()) ac.abort(new Error("archive shutting down"));
     for (const set of [...this.#listeners.values()]) for (const l of [...set]) l.done();
-    await Promise.allSettled([...this.#runs]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#runs, ...this.#writes.values()]),
+      new Promise((r) => timer = setTimeout(r, graceMs)),
+    ]);
+    clearTimeout(timer);
   }
 }
