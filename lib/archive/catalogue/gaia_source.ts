@@ -543,7 +543,7 @@ function generateBatch(
 
     const p2 = 0.003 + 1 / (1 + Math.exp(-(gTrue - 20.3) / 0.25));
     const is2p = rng.uniform() < p2;
-    const is6p = !is2p && (missingXp || rng.uniform() < 1 / (1 + Math.exp(-(gTrue - 19.2) / 0.5)));
+    const is6p = !is2p && (missingXp || rng.uniform() < 1 / (1 + Math.exp(-(gTrue - 18.7) / 0.6)));
     const sPlx = parallaxError(gTrue) * (0.85 + 0.3 * rng.uniform()) / eclFactor;
     const nTransits = Math.max(12, Math.round(rng.normal(42, 9) * eclFactor));
     const nAl = Math.round(nTransits * 8.9 * (0.97 + 0.03 * rng.uniform()));
