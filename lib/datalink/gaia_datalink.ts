@@ -285,7 +285,9 @@ function productSources(p: DataLinkProduct): bigint[] {
 function wrapError(e: unknown, n: number): unknown {
   if (e instanceof HttpError) {
     return new DataLinkError(
-      `The data server refused a request for ${n} ID(s) (HTTP ${e.status}): ${e.serverMessage ?? e.message}`,
+      `The data server refused a request for ${n} ID(s) (HTTP ${e.status}): ${
+        e.serverMessage ?? e.message
+      }`,
       { status: e.status, cause: e },
     );
   }

@@ -127,13 +127,21 @@ export class DataLinkService {
   readonly idParam: string;
   /** Constant extra parameters (from a service descriptor). */
   readonly extraParams: Record<string, string>;
+  /** The result column whose values are the IDs (a descriptor's `ref`), when known. */
+  readonly idColumn: string | undefined;
   readonly #http: HttpClient;
 
   constructor(
     url: string,
-    options: { http?: HttpClient; idParam?: string; extraParams?: Record<string, string> } = {},
+    options: {
+      http?: HttpClient;
+      idParam?: string;
+      extraParams?: Record<string, string>;
+      idColumn?: string;
+    } = {},
   ) {
     this.url = url;
+    this.idColumn = options.idColumn;
     this.#http = options.http ?? new HttpClient();
     this.idParam = options.idParam ?? "ID";
     this.extraParams = options.extraParams ?? {};
@@ -160,6 +168,7 @@ export class DataLinkService {
       ...options,
       idParam: input?.name ?? "ID",
       extraParams: extra,
+      ...(input?.ref ? { idColumn: input.ref } : {}),
     });
   }
 
