@@ -82,3 +82,4 @@ export {
   teffFromColour,
   xpMeanMagError,
 } from "./stellar.ts";
+export { catalogueFingerprint } from "./fingerprint.ts";
