@@ -81,7 +81,11 @@ export interface PackageRequest {
   dataStructure: DataStructure;
   /** `RELEASE`, as in designations (`Gaia DR3`). */
   release: string;
-  /** `VALID_DATA`: drop invalid epoch photometry rows. @default false */
+  /**
+   * `VALID_DATA`: drop epoch photometry rows with a NULL flux or rejected by
+   * the photometry (INDIVIDUAL and COMBINED; RAW keeps every transit so the
+   * per-band arrays stay aligned). @default false
+   */
   validData?: boolean;
 }
 
@@ -203,6 +207,19 @@ export function packageProducts(
 /**
  * Encodes one product table in a format, the way the archive writes that
  * format (see the module documentation).
+ *
+ * @param table A product table from {@linkcode makeProduct} (PARAMs in its schema metadata).
+ * @param format The output format.
+ * @param row The source row (supplies ra/dec when PARAMs are flattened for CSV).
+ *
+ * @example
+ * ```ts
+ * import { encodeProduct } from "./package.ts";
+ * import { makeProduct } from "./product.ts";
+ * const t = makeProduct("MCMC_MSC", 8n, { teff_gspphot: 5500, distance_gspphot: 200 });
+ * const csv = new TextDecoder().decode(encodeProduct(t, "csv"));
+ * if (!csv.startsWith("source_id,solution_id,teff1,teff2,")) throw new Error(csv.slice(0, 60));
+ * ```
  */
 export function encodeProduct(table: Table, format: ProductFormat, row?: SourceRow): Uint8Array {
   const params = tableParams(table);
