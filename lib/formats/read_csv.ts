@@ -217,7 +217,8 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
       for (;;) {
         head = tok.scanHeader(buf, pos, len, eof, base);
         if (head || eof) break;
-        await pull();
+        const pending = len - pos;
+        do await pull(); while (!eof && len - pos < 2 * pending);
       }
       const schemaGiven = options.schema;
       let names: string[];
@@ -307,7 +308,10 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         for (;;) {
           pos = tok.scan(buf, pos, len, eof, base);
           if (tok.spans.rows >= tok.maxRows || eof) break;
-          await pull();
+          // A record cut by the end of the bytes is scanned again from its start:
+          // wait for at least as many new bytes as it already has (linear overall).
+          const pending = len - pos;
+          do await pull(); while (!eof && len - pos < 2 * pending);
         }
         const sp = tok.spans;
         if (!schema) {

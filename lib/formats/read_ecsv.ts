@@ -109,12 +109,13 @@ export function readEcsv(source: ByteSource, options: EcsvReaderOptions = {}): T
   return new StreamTableReader("ecsv", async function* (ctx) {
     const stream = await openByteStream(source, options);
     const reader = stream.getReader();
-    const chunks: Uint8Array[] = [];
+    // Read until the first line that does not start with '#', into a buffer
+    // that doubles as needed (header lines are scanned once each).
+    let store = new Uint8Array(1 << 16);
     let have = 0;
     let headerEnd = -1;
-    let buf: Uint8Array = new Uint8Array(0);
+    let lineStart = 0;
     let eof = false;
-    // Read until the first line that does not start with '#'.
     while (headerEnd < 0) {
       let r: ReadableStreamReadResult<Uint8Array>;
       try {
@@ -124,16 +125,27 @@ export function readEcsv(source: ByteSource, options: EcsvReaderOptions = {}): T
       }
       if (r.done) eof = true;
       else {
-        chunks.push(r.value);
+        if (have + r.value.length > store.length) {
+          const n = new Uint8Array(Math.max(store.length * 2, have + r.value.length));
+          n.set(store.subarray(0, have));
+          store = n;
+        }
+        store.set(r.value, have);
         have += r.value.length;
         options.onBytes?.(have);
       }
-      buf = concat(chunks, have);
-      chunks.length = 0;
-      chunks.push(buf);
-      headerEnd = findHeaderEnd(buf, eof);
-      if (eof && headerEnd < 0) headerEnd = buf.length;
+      while (lineStart < have) {
+        if (store[lineStart] !== 0x23) {
+          headerEnd = lineStart;
+          break;
+        }
+        const nl = store.subarray(lineStart, have).indexOf(0x0a);
+        if (nl < 0) break;
+        lineStart += nl + 1;
+      }
+      if (eof && headerEnd < 0) headerEnd = have;
     }
+    const buf = store.subarray(0, have);
     if (headerEnd === 0) {
       const nl = buf.indexOf(0x0a);
       const first = dec.decode(buf.subarray(0, Math.min(nl < 0 ? buf.length : nl, 40)));
@@ -211,29 +223,6 @@ export function readEcsv(source: ByteSource, options: EcsvReaderOptions = {}): T
       throw e;
     }
   });
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-/** Index of the first line that does not start with '#', or -1 when not seen yet. */
-function findHeaderEnd(buf: Uint8Array, eof: boolean): number {
-  let i = 0;
-  while (i < buf.length) {
-    if (buf[i] !== 0x23) return i;
-    const nl = buf.indexOf(0x0a, i);
-    if (nl < 0) return eof ? buf.length : -1;
-    i = nl + 1;
-  }
-  return eof ? buf.length : -1;
 }
 
 function countLines(buf: Uint8Array, end: number): number {

@@ -87,3 +87,14 @@ Deno.test("readEcsv() rejects bad headers and bodies with a typed error", async 
     });
   }
 });
+
+Deno.test("readEcsv() gives the same table whatever the chunking", async () => {
+  const bytes = Deno.readFileSync(new URL("1714556098855O-result.ecsv", AQ));
+  const whole = (await collectTable(readEcsv(bytes))).table;
+  for (const n of [1, 100, 4096]) {
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i += n) parts.push(bytes.slice(i, i + n));
+    const t = (await collectTable(readEcsv(ReadableStream.from(parts)))).table;
+    assert.deepEqual(t.toArray().map((r) => r.toJSON()), whole.toArray().map((r) => r.toJSON()));
+  }
+});

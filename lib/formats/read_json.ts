@@ -94,7 +94,10 @@ export function readJson(source: ByteSource, options: JsonReaderOptions = {}): T
         if (v !== NEED_MORE) return v as T;
         s.pos = save;
         if (eof) s.fail("The input ended in the middle of the JSON document (truncated?)", s.len);
-        await pull();
+        // The step restarts from its start: wait for as many new bytes as it
+        // already had, so that long values are not rescanned for every chunk.
+        const pending = s.len - s.pos;
+        do await pull(); while (!eof && s.len - s.pos < 2 * pending);
       }
     };
 
