@@ -41,13 +41,21 @@ Options:
 
 /** Parsed `serve` arguments. */
 export interface ServeArgs {
+  /** Port (0 = a free one). */
   port: number;
+  /** Loopback interface to bind. */
   host: string;
+  /** Data folder. */
   dataDir: string;
+  /** Accounts (the demo account when none given). */
   users: ArchiveUser[];
+  /** Rows of gaiadr3.gaia_source. */
   rows?: number;
+  /** Catalogue seed. */
   seed?: number;
+  /** Print one line per request on stderr. */
   log: boolean;
+  /** Print the usage and exit. */
   help: boolean;
 }
 

@@ -44,8 +44,11 @@ export type { ArchiveUser } from "./server/users.ts";
 
 /** One request served, for logs (no query string, no body, no cookies). */
 export interface ArchiveRequestInfo {
+  /** HTTP method. */
   method: string;
+  /** URL path (no query string). */
   path: string;
+  /** Status answered. */
   status: number;
   /** Milliseconds spent. */
   ms: number;

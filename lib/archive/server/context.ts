@@ -6,6 +6,8 @@
  */
 import type { Table } from "apache-arrow";
 import type { TableDef } from "../engine.ts";
+
+export type { ColumnDef, TableDef } from "../engine.ts";
 import type { EventLog } from "./events.ts";
 import { ArchiveHttpError } from "./http_error.ts";
 import type { ArchiveLimits } from "./limits.ts";
@@ -16,6 +18,7 @@ import type { JobManager } from "./uws.ts";
 
 /** What the server needs from the ADQL engine (helper contract: `ArchiveEngine`). */
 export interface EnginePort {
+  /** Runs ADQL for a user with uploads, row limit, abort signal and read check. */
   query(
     adql: string,
     ctx: {
@@ -26,14 +29,18 @@ export interface EnginePort {
       canRead?: (qualifiedName: string) => boolean;
     },
   ): Promise<{ table: Table; overflow: boolean }>;
+  /** Tables visible to a user (public, own, shared). */
   tableset(user?: string, canRead?: (qualifiedName: string) => boolean): TableDef[];
+  /** Creates `user_<user>.<name>` (adds `<name>_oid`). */
   createUserTable(
     user: string,
     name: string,
     table: Table,
     description?: string,
   ): Promise<TableDef>;
+  /** Drops a user table. */
   dropUserTable(user: string, name: string): Promise<void>;
+  /** Changes column flags, UCDs, utypes, indexes or names. */
   updateUserTable(
     user: string,
     name: string,
@@ -46,23 +53,35 @@ export interface EnginePort {
       newName?: string;
     }[],
   ): Promise<void>;
+  /** Renames a user table. */
   renameUserTable(user: string, name: string, newName: string): Promise<void>;
+  /** Makes a job result queryable as `job_upload."job<ID>"`. */
   registerJobResult(jobId: string, owner: string | undefined, table: Table): Promise<void>;
+  /** Releases the engine. */
   close(): Promise<void>;
 }
 
 /** Shared state of a running archive. */
 export interface ArchiveState {
+  /** The ADQL engine. */
   engine: EnginePort;
+  /** UWS jobs. */
   jobs: JobManager;
+  /** Accounts. */
   users: UserStore;
+  /** Sessions of `/tap-server`. */
   tapSessions: SessionStore;
+  /** Sessions of `/data-server`. */
   dataSessions: SessionStore;
+  /** Groups and shared tables. */
   sharing: SharingStore;
+  /** TAP+ events per user. */
   events: EventLog;
+  /** Limits in force. */
   limits: ArchiveLimits;
   /** Lines served by `tap/notification` (`<id>[type: -100,-1]=<text>` or plain text). */
   notifications: string[];
+  /** Start time, epoch ms. */
   startedAt: number;
   /** Job results registered in the engine this run (`job_upload."job<ID>"`). */
   registeredJobs: Set<string>;

@@ -7,6 +7,8 @@
  * @module
  */
 import type { ColumnDef, TableDef } from "../engine.ts";
+
+export type { ColumnDef, TableDef } from "../engine.ts";
 import { cdata, xmlEscape } from "./http_error.ts";
 import type { JobRecord } from "./uws.ts";
 

@@ -46,6 +46,11 @@ export const EVENT_TYPES = {
 export class EventLog {
   #byUser = new Map<string, { type: number; time: number }[]>();
   #max: number;
+  /**
+   * An empty log.
+   *
+   * @param maxPerUser Events kept per user (oldest dropped first).
+   */
   constructor(maxPerUser = 1000) {
     this.#max = maxPerUser;
   }

@@ -26,6 +26,13 @@ export class ArchiveHttpError extends Error {
   readonly style: ErrorBodyStyle;
   /** Extra headers (e.g. `Retry-After`). */
   readonly headers: Record<string, string>;
+  /**
+   * An error answer.
+   *
+   * @param status HTTP status.
+   * @param message What happened and what to do.
+   * @param options Body style, headers, cause.
+   */
   constructor(
     status: number,
     message: string,

@@ -14,6 +14,8 @@ import { encodeEcsv } from "../../formats/encode_ecsv.ts";
 import { encodeFits } from "../../formats/encode_fits.ts";
 import { encodeGaiaJson } from "../../formats/encode_json.ts";
 import type { InfoElement, ParamElement } from "../../table/metadata.ts";
+
+export type { InfoElement, ParamElement } from "../../table/metadata.ts";
 import { ArchiveHttpError } from "./http_error.ts";
 
 /** The result formats the archive writes. */
@@ -81,9 +83,13 @@ export function resolveFormat(value: string | undefined): FormatSpec {
 
 /** What surrounds a result: the query, its job, overflow. */
 export interface ResultContext {
+  /** The ADQL text. */
   query: string;
+  /** Job id (sync queries get one too). */
   jobId: string;
+  /** Job name (may be empty). */
   jobName: string;
+  /** Whether the result was cut at MAXREC. */
   overflow: boolean;
 }
 

@@ -21,7 +21,7 @@ import { ArchiveHttpError, errorVOTable } from "./http_error.ts";
 import type { RequestParams } from "./params.ts";
 import { checkQueryText, collectUploadBytes, resolveMaxrec, runQuery } from "./query_runner.ts";
 import { encodeResult, resolveFormat, resultHeaders } from "./results.ts";
-import type { JobOutput, JobRecord } from "./uws.ts";
+import type { JobOutput, JobRecord, JobRunner } from "./uws.ts";
 
 function checkRequest(params: RequestParams): string {
   const request = params.get("REQUEST") ?? "doQuery";
@@ -78,7 +78,7 @@ export async function handleSync(
 }
 
 /** The job runner the job manager calls. */
-export function makeJobRunner(state: ArchiveState) {
+export function makeJobRunner(state: ArchiveState): JobRunner {
   return async (
     job: JobRecord,
     uploads: Record<string, Uint8Array>,

@@ -51,7 +51,11 @@ export class SessionStore {
   #byId = new Map<string, Session>();
   #maxAgeMs: number;
 
-  /** @param maxAgeMs How long a session lasts. @default 7 days */
+  /**
+   * An empty store.
+   *
+   * @param maxAgeMs How long a session lasts (default 7 days).
+   */
   constructor(maxAgeMs = 7 * 24 * 3600 * 1000) {
     this.#maxAgeMs = maxAgeMs;
   }

@@ -11,20 +11,31 @@ import { readJsonFile, writeFileAtomic } from "./persist.ts";
 
 /** A sharing group. */
 export interface ShareGroup {
+  /** Group id (`<owner>_<ms>JC`). */
   id: string;
+  /** User who made the group. */
   owner: string;
+  /** Group title (astroquery finds groups by title). */
   title: string;
+  /** Free text. */
   description: string;
+  /** Members. */
   users: string[];
 }
 
 /** A shared item (type 0 = table). */
 export interface SharedItem {
+  /** Resource id (`<owner>_<ms>JC`). */
   id: string;
+  /** Owner of the table. */
   owner: string;
+  /** Resource type (0 = table). */
   type: number;
+  /** Qualified table name `user_<owner>.<table>`. */
   title: string;
+  /** Free text. */
   description: string;
+  /** Groups it is shared to (`Group`, `Read`). */
   sharedTo: { shareTo: string; shareType: string; shareMode: string }[];
 }
 

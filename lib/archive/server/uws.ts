@@ -34,22 +34,33 @@ export interface JobResult {
 
 /** The persisted state of a job. */
 export interface JobRecord {
+  /** Job id (`<epoch ms><suffix>`). */
   jobId: string;
   /** `anonymous` or a user name. */
   owner: string;
+  /** Current phase. */
   phase: JobPhase;
+  /** UWS runId (empty when unset). */
   runId: string;
+  /** Job name (JOBNAME). */
   name: string;
   /** UWS parameters by id (lower-case names, `maxRec`). */
   parameters: Record<string, string>;
+  /** Creation time, epoch ms. */
   creationTime: number;
+  /** Start of execution, epoch ms. */
   startTime?: number;
+  /** End of execution, epoch ms. */
   endTime?: number;
+  /** When the job is deleted, epoch ms. */
   destruction: number;
+  /** Run limit in seconds (0 = none). */
   executionDuration: number;
   /** Upload tables saved beside the job: TAP_UPLOAD name -> file. */
   uploads: { name: string; file: string }[];
+  /** Error message when phase is ERROR. */
   error?: string;
+  /** The stored result when COMPLETED. */
   result?: JobResult;
 }
 
@@ -57,10 +68,13 @@ export interface JobRecord {
 export interface JobOutput {
   /** The encoded result as served. */
   bytes: Uint8Array;
+  /** MIME type of the format. */
   mime: string;
   /** File extension with the compression suffix, e.g. `vot.gz`, `csv`. */
   ext: string;
+  /** Whether `bytes` are gzip-compressed. */
   gzip: boolean;
+  /** Number of rows. */
   rows: number;
   /** Arrow IPC file of the result (for `job_upload."job<ID>"`, uploads from jobs, DataLink `job:` ids). */
   arrow: Uint8Array;
@@ -84,17 +98,27 @@ const USER_LIFETIME_MS = 10 * 365 * 24 * 3600 * 1000;
 
 /** Filters and paging of a job list. */
 export interface JobListQuery {
+  /** Jobs to skip. */
   offset?: number;
+  /** Jobs to return at most. */
   limit?: number;
   /** e.g. `CREATION_TIME:DESC`, several separated by `,`. */
   order?: string;
+  /** Substring of the job id. */
   jobid?: string;
+  /** Substring of the job name. */
   jobname?: string;
+  /** Exact phase. */
   phase?: string;
+  /** Substring of the query. */
   query?: string;
+  /** Started at or after (epoch ms). */
   startTimeInit?: number;
+  /** Started at or before (epoch ms). */
   startTimeLimit?: number;
+  /** Ended at or after (epoch ms). */
   endTimeInit?: number;
+  /** Ended at or before (epoch ms). */
   endTimeLimit?: number;
 }
 
@@ -102,6 +126,7 @@ export interface JobListQuery {
 export interface JobManagerOptions {
   /** Folder of the jobs (created if missing). */
   dir: string;
+  /** Runs a job's query. */
   runner: JobRunner;
   /** Jobs run at once. */
   workers: number;
