@@ -392,13 +392,13 @@ export function isNanAscii(bytes: Uint8Array, start: number, end: number): boole
 }
 
 /** {@linkcode parseBoolAscii} result: the text is true. */
-export const BOOL_TRUE = 1;
+export const BOOL_TRUE: number = 1;
 /** {@linkcode parseBoolAscii} result: the text is false. */
-export const BOOL_FALSE = 0;
+export const BOOL_FALSE: number = 0;
 /** {@linkcode parseBoolAscii} result: the text means null (empty or `?`). */
-export const BOOL_NULL = -1;
+export const BOOL_NULL: number = -1;
 /** {@linkcode parseBoolAscii} result: the text is not a boolean. */
-export const BOOL_INVALID = -2;
+export const BOOL_INVALID: number = -2;
 
 /**
  * Parses a boolean as VOTable and CSV writers spell it: `true`/`false`,

@@ -155,7 +155,10 @@ export class Int8Builder implements NumberBuilder<Int8> {
   #length = 0;
   readonly #validity = new Validity();
 
-  /** @param type The Arrow type (a new `Int8` by default). */
+  /**
+   * Makes an empty builder.
+   * @param type The Arrow type (a new `Int8` by default).
+   */
   constructor(type?: Int8) {
     this.type = type ?? new Int8();
   }
@@ -218,7 +221,10 @@ export class Int16Builder implements NumberBuilder<Int16> {
   #length = 0;
   readonly #validity = new Validity();
 
-  /** @param type The Arrow type (a new `Int16` by default). */
+  /**
+   * Makes an empty builder.
+   * @param type The Arrow type (a new `Int16` by default).
+   */
   constructor(type?: Int16) {
     this.type = type ?? new Int16();
   }
@@ -281,7 +287,10 @@ export class Int32Builder implements NumberBuilder<Int32> {
   #length = 0;
   readonly #validity = new Validity();
 
-  /** @param type The Arrow type (a new `Int32` by default). */
+  /**
+   * Makes an empty builder.
+   * @param type The Arrow type (a new `Int32` by default).
+   */
   constructor(type?: Int32) {
     this.type = type ?? new Int32();
   }
@@ -344,7 +353,10 @@ export class Uint8Builder implements NumberBuilder<Uint8> {
   #length = 0;
   readonly #validity = new Validity();
 
-  /** @param type The Arrow type (a new `Uint8` by default). */
+  /**
+   * Makes an empty builder.
+   * @param type The Arrow type (a new `Uint8` by default).
+   */
   constructor(type?: Uint8) {
     this.type = type ?? new Uint8();
   }
@@ -407,7 +419,10 @@ export class Uint16Builder implements NumberBuilder<Uint16> {
   #length = 0;
   readonly #validity = new Validity();
 
-  /** @param type The Arrow type (a new `Uint16` by default). */
+  /**
+   * Makes an empty builder.
+   * @param type The Arrow type (a new `Uint16` by default).
+   */
   constructor(type?: Uint16) {
     this.type = type ?? new Uint16();
   }
@@ -470,7 +485,10 @@ export class Uint32Builder implements NumberBuilder<Uint32> {
   #length = 0;
   readonly #validity = new Validity();
 
-  /** @param type The Arrow type (a new `Uint32` by default). */
+  /**
+   * Makes an empty builder.
+   * @param type The Arrow type (a new `Uint32` by default).
+   */
   constructor(type?: Uint32) {
     this.type = type ?? new Uint32();
   }
@@ -533,7 +551,10 @@ export class Float32Builder implements NumberBuilder<Float32> {
   #length = 0;
   readonly #validity = new Validity();
 
-  /** @param type The Arrow type (a new `Float32` by default). */
+  /**
+   * Makes an empty builder.
+   * @param type The Arrow type (a new `Float32` by default).
+   */
   constructor(type?: Float32) {
     this.type = type ?? new Float32();
   }
@@ -607,7 +628,10 @@ export class Float64Builder implements NumberBuilder<Float64> {
   #length = 0;
   readonly #validity = new Validity();
 
-  /** @param type The Arrow type (a new `Float64` by default). */
+  /**
+   * Makes an empty builder.
+   * @param type The Arrow type (a new `Float64` by default).
+   */
   constructor(type?: Float64) {
     this.type = type ?? new Float64();
   }
@@ -674,7 +698,9 @@ export interface BigIntBuilder<T extends DataType = DataType> extends ColumnBuil
   appendWords(lo: number, hi: number): void;
 }
 
-interface BigIntBuilderClass<T extends DataType> {
+/** The constructor of a 64-bit integer builder. */
+export interface BigIntBuilderClass<T extends DataType> {
+  /** Makes an empty builder (of `type`, or the default Int64/Uint64). */
   new (type?: T): BigIntBuilder<T>;
 }
 
@@ -793,7 +819,10 @@ export class BoolBuilder implements ColumnBuilder<Bool> {
   #length = 0;
   readonly #validity = new Validity();
 
-  /** @param type The Arrow type (a new `Bool` by default). */
+  /**
+   * Makes an empty builder.
+   * @param type The Arrow type (a new `Bool` by default).
+   */
   constructor(type?: Bool) {
     this.type = type ?? new Bool();
   }
@@ -864,7 +893,10 @@ export class Utf8Builder implements ColumnBuilder<Utf8> {
   #byteLength = 0;
   readonly #validity = new Validity();
 
-  /** @param type The Arrow type (a new `Utf8` by default). */
+  /**
+   * Makes an empty builder.
+   * @param type The Arrow type (a new `Utf8` by default).
+   */
   constructor(type?: Utf8) {
     this.type = type ?? new Utf8();
   }
@@ -975,6 +1007,7 @@ export class ListBuilder<B extends ColumnBuilder = ColumnBuilder> implements Col
   readonly #validity = new Validity();
 
   /**
+   * Makes an empty list builder over an item builder.
    * @param values The item builder.
    * @param type The list type (by default `List<item: values.type>`, items nullable).
    */
@@ -1050,6 +1083,7 @@ export class FixedSizeListBuilder<B extends ColumnBuilder = ColumnBuilder>
   readonly #validity = new Validity();
 
   /**
+   * Makes an empty fixed-size list builder over an item builder.
    * @param values The item builder.
    * @param listSize Items per row.
    * @param type The list type (by default `FixedSizeList<listSize, item: values.type>`).

@@ -18,6 +18,11 @@ import { type InputPosition, TableFormatError, TruncatedInputError } from "../io
  * ```
  */
 export class VOTableSyntaxError extends TableFormatError {
+  /**
+   * Makes the error.
+   * @param message What is wrong, with the offending value quoted.
+   * @param position Byte offset and element, when known.
+   */
   constructor(message: string, position: InputPosition & { cause?: unknown } = {}) {
     super(message, { ...position, format: "votable" });
     this.name = "VOTableSyntaxError";
@@ -36,6 +41,11 @@ export class VOTableSyntaxError extends TableFormatError {
  * ```
  */
 export class VOTableUnsupportedError extends TableFormatError {
+  /**
+   * Makes the error.
+   * @param message What is not supported and what to do instead.
+   * @param position Byte offset and element, when known.
+   */
   constructor(message: string, position: InputPosition = {}) {
     super(message, { ...position, format: "votable" });
     this.name = "VOTableUnsupportedError";

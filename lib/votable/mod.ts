@@ -17,6 +17,9 @@
  * @module
  */
 export { readVOTable, type ReadVOTableOptions } from "./read_votable.ts";
+export type { ByteSource } from "../io/source.ts";
+export type { ReaderOptions, TableReader } from "../table/reader.ts";
+export type { ColumnMeta, InfoElement, ParamElement, QueryStatus } from "../table/metadata.ts";
 export {
   parseVOTableDocument,
   parseVOTableError,
