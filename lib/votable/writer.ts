@@ -852,12 +852,36 @@ function base64Lines(bytes: Uint8Array): Uint8Array {
   return enc.encode(s);
 }
 
-function plansFor(schema: Schema, o: EncodeVOTableOptions): ColumnPlan[] {
+function plansFor(
+  schema: Schema,
+  o: EncodeVOTableOptions,
+  batches?: readonly RecordBatch[],
+): ColumnPlan[] {
   const ser = o.serialization ?? "tabledata";
   if (ser !== "tabledata" && ser !== "binary2" && ser !== "binary") {
     throw new RangeError(`Unknown serialization "${ser}"; use "tabledata", "binary2" or "binary"`);
   }
-  return schema.fields.map((f) => planColumn(f, ser === "binary"));
+  return schema.fields.map((f, i) => {
+    const p = planColumn(f, ser === "binary");
+    // VOTable "char" is ASCII: in binary streams, non-ASCII text goes as
+    // unicodeChar unless the metadata names the datatype.
+    if (
+      batches && ser !== "tabledata" && p.datatype === "char" &&
+      f.metadata.get("datatype") === undefined &&
+      f.type.typeId === Type.Utf8 && batches.some((b) => hasNonAscii(b.getChildAt(i)!.data[0]))
+    ) {
+      p.datatype = "unicodeChar";
+    }
+    return p;
+  });
+}
+
+function hasNonAscii(d: Data): boolean {
+  const bytes = d.values as Uint8Array;
+  const offs = d.valueOffsets as Int32Array;
+  const end = offs[d.length];
+  for (let k = offs[0]; k < end; k++) if (bytes[k] >= 0x80) return true;
+  return false;
 }
 
 /**
@@ -866,7 +890,9 @@ function plansFor(schema: Schema, o: EncodeVOTableOptions): ColumnPlan[] {
  * Arrow types map back to VOTable datatypes: Bool -> boolean, Int8/Int16 ->
  * short, Uint8 -> unsignedByte, Int32/Uint16 -> int, Int64/Uint32 -> long,
  * Float32 -> float, Float64 -> double, Utf8 -> char arraysize="*" (or
- * unicodeChar when the field metadata says so), FixedSizeList(n) ->
+ * unicodeChar when the field metadata says so, or, in BINARY/BINARY2 and
+ * without a datatype in the metadata, when the column holds non-ASCII
+ * text), FixedSizeList(n) ->
  * arraysize n (the metadata's `AxB` form kept when it matches), List ->
  * arraysize "*", FixedSizeList(2) of floats with datatype metadata
  * floatComplex/doubleComplex -> complex. Nulls: empty TD in TABLEDATA, the
@@ -894,7 +920,7 @@ function plansFor(schema: Schema, o: EncodeVOTableOptions): ColumnPlan[] {
  * ```
  */
 export function encodeVOTable(table: Table, options: EncodeVOTableOptions = {}): Uint8Array {
-  const plans = plansFor(table.schema, options);
+  const plans = plansFor(table.schema, options, table.batches);
   const parts: Uint8Array[] = [enc.encode(header(table.schema, plans, options))];
   if (options.queryStatus !== "ERROR") {
     const body = new BodyEncoder(plans, options.serialization ?? "tabledata");

@@ -365,3 +365,27 @@ Deno.test("encodeVOTable() writes sliced tables and gives made-unique columns th
     assert.deepEqual(rows(back), want, serialization);
   }
 });
+
+Deno.test("encodeVOTable() writes non-ASCII strings as unicodeChar in binary serializations", async () => {
+  const t = tableFromArrays({ id: Int32Array.from([1, 2]) });
+  const b = builderFor(new Utf8()) as ColumnBuilder & { appendString(s: string): void };
+  b.appendString("Gaia DR3 1");
+  b.appendString("étoile 😀");
+  const schema = new Schema([t.schema.fields[0], new Field("label", new Utf8(), true)]);
+  const idb = builderFor(new Int32()) as ColumnBuilder & { append(v: number): void };
+  idb.append(1);
+  idb.append(2);
+  const table = new Table([finishBatch(schema, [idb, b])]);
+  for (const serialization of ["binary2", "binary", "tabledata"] as const) {
+    const bytes = encodeVOTable(table, { serialization });
+    const xml = new TextDecoder().decode(bytes);
+    assert.match(
+      xml,
+      serialization === "tabledata"
+        ? /name="label" datatype="char"/
+        : /name="label" datatype="unicodeChar"/,
+    );
+    const { table: back } = await collectTable(readVOTable(bytes));
+    assert.deepEqual([...back.getChild("label")!], ["Gaia DR3 1", "étoile 😀"]);
+  }
+});
