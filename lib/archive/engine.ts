@@ -297,7 +297,20 @@ export class ArchiveEngine {
     }
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
-    const instance = await DuckDBInstance.create(path, config);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/lock/i.test(msg)) {
+        throw new Deno.errors.Busy(
+          `The archive database '${path}' is in use by another process (DuckDB allows one ` +
+            "writer); stop that archive or give this one another dataDir",
+          { cause: e },
+        );
+      }
+      throw e;
+    }
     const engine = new ArchiveEngine(instance, options);
     try {
       await engine.#init();
