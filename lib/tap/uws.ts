@@ -151,7 +151,19 @@ export function jobParameter(info: JobInfo, id: string): string | undefined {
 
 function decodeHref(href: string, base: string | undefined): string {
   let h = href.trim();
-  if (/^https?%3A/i.test(h)) h = decodeURIComponent(h);
+  if (/^https?%3A/i.test(h)) {
+    try {
+      h = decodeURIComponent(h);
+    } catch {
+      throw new TableFormatError(
+        `Malformed percent-encoded result link ${JSON.stringify(h.slice(0, 100))}`,
+        {
+          format: "UWS",
+          element: "result",
+        },
+      );
+    }
+  }
   try {
     return base ? new URL(h, base).toString() : new URL(h).toString();
   } catch {

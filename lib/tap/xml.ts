@@ -49,7 +49,18 @@ const ARRAY_TAGS = new Set([
  * ```
  */
 export function parseXml(text: string, what: string): XmlNode {
-  const valid = XMLValidator.validate(text);
+  let valid: ReturnType<typeof XMLValidator.validate>;
+  try {
+    valid = XMLValidator.validate(text);
+  } catch (e) {
+    throw new TableFormatError(
+      `Malformed ${what} document: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        format: what,
+        cause: e,
+      },
+    );
+  }
   if (valid !== true) {
     throw new TableFormatError(`Malformed ${what} document: ${valid.err.msg}`, {
       format: what,
@@ -68,7 +79,18 @@ export function parseXml(text: string, what: string): XmlNode {
     transformTagName: (name: string) => name.replace(/^[^:]*:/, ""),
     isArray: (name: string) => ARRAY_TAGS.has(name.replace(/^[^:]*:/, "")),
   });
-  return parser.parse(text) as XmlNode;
+  try {
+    return parser.parse(text) as XmlNode;
+  } catch (e) {
+    // The validator lets a few malformations through (e.g. an unclosed <?...?>).
+    throw new TableFormatError(
+      `Malformed ${what} document: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        format: what,
+        cause: e,
+      },
+    );
+  }
 }
 
 /**

@@ -189,3 +189,10 @@ Deno.test("extractServerMessage() reads every DaCHS error fixture", () => {
     assert.match(m!.message, re, file);
   }
 });
+
+Deno.test("parseJob() rejects a malformed percent-encoded result link with TableFormatError", () => {
+  const doc =
+    `<uws:job xmlns:uws="u" xmlns:xlink="x"><uws:jobId>a</uws:jobId><uws:phase>COMPLETED</uws:phase>
+    <uws:results><uws:result id="result" xlink:href="http%3A%2F%2Fh%2F%E0%A4%A"/></uws:results></uws:job>`;
+  assert.throws(() => parseJob(doc), TableFormatError);
+});
