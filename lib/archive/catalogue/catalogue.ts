@@ -9,7 +9,7 @@
  * @module
  */
 import { type RecordBatch, Table } from "apache-arrow";
-import { ColumnBuffers } from "./arrow_columns.ts";
+import { ColumnBuffers, schemaOf } from "./arrow_columns.ts";
 import { CATALOGUE_TABLES, type TableDef } from "./columns.ts";
 import { simulateEpochPhotometry } from "./epoch_photometry.ts";
 import { type CatalogueOptions, generateGaiaSourceBatches } from "./gaia_source.ts";
@@ -44,7 +44,10 @@ function def(name: string): TableDef {
 export function generateCatalogue(options: CatalogueOptions = {}): Map<string, Table> {
   const batches = [...generateGaiaSourceBatches(options)];
   const out = new Map<string, Table>();
-  out.set("gaiadr3.gaia_source", new Table(batches));
+  out.set(
+    "gaiadr3.gaia_source",
+    batches.length ? new Table(batches) : new Table(schemaOf(def("gaia_source"))),
+  );
   for (const [name, table] of deriveTables(batches)) out.set(name, table);
   return out;
 }

@@ -261,3 +261,12 @@ Deno.test("astrophysical_parameters repeats gaia_source's GSP-Phot values", () =
   assert.equal(gs.getChild("teff_gspphot")!.get(i), first.teff_gspphot);
   assert.equal(gs.getChild("distance_gspphot")!.get(i), first.distance_gspphot);
 });
+
+Deno.test("generateCatalogue() with zero rows gives empty tables that keep their schemas", () => {
+  const m = generateCatalogue({ rows: 0 });
+  const gs = m.get("gaiadr3.gaia_source")!;
+  assert.equal(gs.numRows, 0);
+  assert.equal(gs.schema.fields.length, CATALOGUE_TABLES[0].columns.length);
+  assert.equal(m.get("gaiadr3.vari_summary")!.numRows, 0);
+  assert.ok(m.get("gaiadr3.vari_summary")!.schema.fields.length > 10);
+});
