@@ -134,6 +134,25 @@ Deno.test("Gaia TAP+ session, user space, cross-match and sharing on the local a
     );
 
     await t.step(
+      "datalink IDs from a job's column and a user table's column (job:<id>.col, user_x.t.col)",
+      async () => {
+        const job = await ann.launchJobAsync(
+          "SELECT TOP 3 source_id FROM gaiadr3.gaia_source WHERE phot_variable_flag = 'VARIABLE' ORDER BY source_id",
+        );
+        const fromJob = await ann.datalink.load(`job:${job.id}.source_id`, {
+          retrieval: "EPOCH_PHOTOMETRY",
+        });
+        assert.equal(fromJob.sourceIds.length, 3);
+        assert.equal(fromJob.manifest.entries[0].status, "found");
+        await ann.uploadTable(await job.result(), { tableName: "vars" });
+        const fromTable = await ann.datalink.load("user_ann.vars.source_id", {
+          retrieval: "EPOCH_PHOTOMETRY",
+        });
+        assert.deepEqual(fromTable.sourceIds.sort(), fromJob.sourceIds.sort());
+      },
+    );
+
+    await t.step(
       "sharing: groups by title, members, shared tables readable by members only",
       async () => {
         const group = await ann.shareGroupCreate("friends", "people I share with");
