@@ -28,16 +28,15 @@ deno run --allow-read --allow-write="$TMP" --allow-env kernels/install.ts --pref
 export JUPYTER_PATH="$TMP/prefix/share/jupyter"
 export JUPYTER_RUNTIME_DIR="$TMP/runtime"
 
-# Execute; headless runs sometimes drop a display (NOTES-deno.md), so retry until table and chart are there.
+# Execute (tests/notebooks/execute.py keeps results Deno's kernel sends after idle); retry if one is still missing.
 ok=no
 for try in 1 2 3; do
-  "$JUPYTER" nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=deno-gaia \
-    --ExecutePreprocessor.timeout=600 --output-dir "$TMP" --output "$NAME" "notebooks/$NAME.ipynb" \
+  /usr/bin/python3 tests/notebooks/execute.py "notebooks/$NAME.ipynb" "$TMP/$NAME.ipynb" --kernel deno-gaia \
     >"$TMP/exec.log" 2>&1 || { sed 's/\x1b\[[0-9;]*m//g' "$TMP/exec.log" | tail -20; fail "executing $NAME"; }
   if deno run --allow-read tests/notebooks/missing_outputs.ts "$TMP/$NAME.ipynb" --need html,svg 2>/dev/null; then
     ok=yes; break
   fi
-  echo "  (outputs dropped by nbclient; re-running, try $try)"
+  echo "  (a display went missing; re-running, try $try)"
 done
 [ $ok = yes ] || fail "the executed notebook lacks its table or chart output after 3 runs"
 "$JUPYTER" nbconvert --to html --output-dir "$TMP" --output "$NAME" "$TMP/$NAME.ipynb" >"$TMP/html.log" 2>&1 \

@@ -1,7 +1,8 @@
 // deno-lint-ignore-file no-console -- a command-line script reports on stdout/stderr
 /**
- * Pulls the first Observable Plot chart out of an executed notebook and
- * writes it as a standalone SVG (the picture of the notebook in the README).
+ * Pulls the chart of the cell tagged `readme-chart` (else the first
+ * Observable Plot chart) out of an executed notebook and writes it as a
+ * standalone SVG (the picture of the notebook in the README).
  *
  * Usage: deno run --allow-read --allow-write tests/notebooks/extract_chart.ts EXECUTED.ipynb OUT.svg [--index N]
  *
@@ -16,9 +17,19 @@
  * @returns The SVG markup with `xmlns`, or `undefined`.
  */
 export function findChart(
-  nb: { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> },
+  nb: {
+    cells: Array<
+      { metadata?: { tags?: string[] }; outputs?: Array<{ data?: Record<string, unknown> }> }
+    >;
+  },
   index = 0,
-) {
+): string | undefined {
+  // A cell tagged "readme-chart" (```ts {tags=readme-chart} in the source) wins.
+  const tagged = nb.cells.filter((c) => c.metadata?.tags?.includes("readme-chart"));
+  if (tagged.length && index === 0) {
+    const hit = findChart({ cells: tagged.map((c) => ({ outputs: c.outputs ?? [] })) }, 0);
+    if (hit) return hit;
+  }
   let seen = 0;
   for (const c of nb.cells) {
     for (const o of c.outputs ?? []) {
