@@ -700,6 +700,22 @@ export class ArchiveEngine {
     columns: OutputColumn[] | undefined,
     options: { maxRows?: number; signal?: AbortSignal },
   ): Promise<{ table: Table; typeIds: DuckDBTypeId[] }> {
+    return await this.#guarded(con, options.signal, async () => {
+      const result = await con.stream(sql);
+      return await duckdbResultToArrow(
+        result,
+        columns ? (typeIds) => fieldsFor(columns, typeIds) : undefined,
+        options,
+      );
+    });
+  }
+
+  /** Runs DuckDB work under the time limit and the caller's signal (both interrupt DuckDB). */
+  async #guarded<T>(
+    con: DuckDBConnection,
+    signal: AbortSignal | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     const timeoutMs = this.#options.queryTimeoutMs ?? 600_000;
     let timedOut = false;
     const onAbort = () => con.interrupt();
@@ -707,15 +723,10 @@ export class ArchiveEngine {
       timedOut = true;
       con.interrupt();
     }, timeoutMs);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      options.signal?.throwIfAborted();
-      const result = await con.stream(sql);
-      return await duckdbResultToArrow(
-        result,
-        columns ? (typeIds) => fieldsFor(columns, typeIds) : undefined,
-        options,
-      );
+      signal?.throwIfAborted();
+      return await fn();
     } catch (e) {
       if (timedOut) {
         throw new QueryLimitError(
@@ -724,13 +735,13 @@ export class ArchiveEngine {
             "narrow it (TOP, a smaller region) or run it as an asynchronous job",
         );
       }
-      if (options.signal?.aborted) throw options.signal.reason;
+      if (signal?.aborted) throw signal.reason;
       if (e instanceof RangeError || e instanceof TypeError) throw e;
       const msg = e instanceof Error ? e.message : String(e);
       throw new QueryExecutionError(msg.replace(/\s*LINE \d+:[\s\S]*$/, ""), { cause: e });
     } finally {
       clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -1137,11 +1148,7 @@ export class ArchiveEngine {
       };
       const count = await this.#withConnection(async (con) => {
         await con.run(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
-        try {
-          await con.run(sql);
-        } catch (e) {
-          throw new QueryExecutionError(e instanceof Error ? e.message : String(e), { cause: e });
-        }
+        await this.#guarded(con, ctx.signal, () => con.run(sql));
         await this.#saveDef(con, def);
         const r = await con.runAndReadAll(`SELECT count(*) FROM ${q(schema)}.${q(tname)}`);
         return BigInt(r.getRows()[0][0] as bigint);
