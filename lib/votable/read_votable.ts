@@ -216,6 +216,8 @@ class VOTableReader implements TableReader {
       for (;;) {
         const r = await events.next();
         if (r.done) break;
+        // A source given as one large chunk never passes the stream's signal check again.
+        this.#options.signal?.throwIfAborted();
         if (r.value.type === "batch") yield r.value.batch;
       }
       done = true;
