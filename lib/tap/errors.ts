@@ -90,7 +90,10 @@ export class TapQueryError extends Error {
       ? `\nQuery: ${options.adql.length > 500 ? options.adql.slice(0, 500) + "..." : options.adql}`
       : "";
     const marker = pos && options.adql !== undefined ? caret(options.adql, pos) : "";
-    super(`The TAP service reported an error: ${serverMessage}${query}${marker}`, {
+    const status = options.httpStatus !== undefined && options.httpStatus !== 200
+      ? ` (HTTP ${options.httpStatus})`
+      : "";
+    super(`The TAP service reported an error${status}: ${serverMessage}${query}${marker}`, {
       cause: options.cause,
     });
     this.name = "TapQueryError";
@@ -145,7 +148,7 @@ export class UwsJobError extends TapQueryError {
     super(serverMessage, options);
     this.name = "UwsJobError";
     this.message = this.message.replace(
-      "The TAP service reported an error:",
+      /^The TAP service reported an error( \(HTTP \d+\))?:/,
       `The async job ${redactUrl(options.jobUrl)}${
         options.phase ? ` (phase ${options.phase})` : ""
       } failed:`,
