@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { startArchive } from "../lib/archive/server.ts";
+import { defaultArchiveDir, startArchive } from "../lib/archive/server.ts";
 import type { ArchiveUser } from "../lib/archive/server.ts";
 
 /** The documented demo account, used when no `--user` is given. */
@@ -59,11 +59,9 @@ export interface ServeArgs {
   help: boolean;
 }
 
-/** The default data folder. */
+/** The default data folder (see {@linkcode defaultArchiveDir}). */
 export function defaultDataDir(): string {
-  const xdg = Deno.env.get("XDG_CACHE_HOME");
-  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
-  return `${xdg || `${home}/.cache`}/deno-gaia/archive`;
+  return defaultArchiveDir();
 }
 
 function parseUser(spec: string, where: string): ArchiveUser {

@@ -18,6 +18,7 @@ export {
   type ArchiveOptions,
   type ArchiveRequestInfo,
   type ArchiveUser,
+  defaultArchiveDir,
   isLoopbackHost,
   type RunningArchive,
   startArchive,

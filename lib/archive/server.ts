@@ -187,15 +187,18 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<Runnin
     { port: options.port ?? 0, hostname, signal: ac.signal, onListen: () => {} },
     (req) => {
       const t0 = performance.now();
-      const p = route(state, req).catch(errorResponse).then((res) => {
-        onRequest?.({
-          method: req.method,
-          path: new URL(req.url).pathname,
-          status: res.status,
-          ms: performance.now() - t0,
+      const p = checkHost(req, options.allowNonLoopback === true)
+        .then(() => route(state, req))
+        .catch(errorResponse)
+        .then((res) => {
+          onRequest?.({
+            method: req.method,
+            path: new URL(req.url).pathname,
+            status: res.status,
+            ms: performance.now() - t0,
+          });
+          return res;
         });
-        return res;
-      });
       inflight.add(p);
       p.finally(() => inflight.delete(p));
       return p;
@@ -223,6 +226,48 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<Runnin
       if (tempDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/**
+ * Refuses requests whose `Host` is not a loopback name (unless the archive is
+ * exposed on purpose): a web page cannot reach the archive through DNS
+ * rebinding.
+ */
+function checkHost(req: Request, allowAny: boolean): Promise<void> {
+  if (allowAny) return Promise.resolve();
+  const host = req.headers.get("host") ?? new URL(req.url).host;
+  const name = host.startsWith("[")
+    ? host.slice(0, host.indexOf("]") + 1)
+    : host.replace(/:\d+$/, "");
+  if (!isLoopbackHost(name)) {
+    return Promise.reject(
+      new ArchiveHttpError(
+        403,
+        `Host '${host}' refused: the local archive answers loopback host names only`,
+        {
+          style: "text",
+        },
+      ),
+    );
+  }
+  return Promise.resolve();
+}
+
+/**
+ * The default data folder of the local archive:
+ * `$XDG_CACHE_HOME/deno-gaia/archive`, else `~/.cache/deno-gaia/archive`.
+ * Reusing it makes a restart take well under a second (the catalogue is cached).
+ *
+ * @example
+ * ```ts
+ * import { defaultArchiveDir } from "./server.ts";
+ * if (!defaultArchiveDir().endsWith("deno-gaia/archive")) throw new Error(defaultArchiveDir());
+ * ```
+ */
+export function defaultArchiveDir(): string {
+  const xdg = Deno.env.get("XDG_CACHE_HOME");
+  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
+  return `${xdg || `${home}/.cache`}/deno-gaia/archive`;
 }
 
 async function route(state: ArchiveState, req: Request): Promise<Response> {

@@ -381,3 +381,37 @@ Deno.test("archive load: 8 concurrent clients get complete, correct results whil
     await a.dispose();
   }
 });
+
+Deno.test("archive security: a non-loopback Host header is refused (DNS rebinding)", async () => {
+  const a = await startTestArchive();
+  try {
+    const port = new URL(a.url).port;
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(port) });
+    await conn.write(new TextEncoder().encode(
+      `GET /tap-server/tap/availability HTTP/1.1\r\nHost: evil.example:${port}\r\nConnection: close\r\n\r\n`,
+    ));
+    const chunks: Uint8Array[] = [];
+    const buf = new Uint8Array(4096);
+    for (;;) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      chunks.push(buf.slice(0, n));
+    }
+    conn.close();
+    const answer = new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c])));
+    assert.match(answer, /^HTTP\/1\.1 403/);
+    assert.match(answer, /Host 'evil.example:\d+' refused/);
+    const ok = await get(`${a.tapUrl}/availability`);
+    assert.equal(ok.status, 200);
+    await ok.body?.cancel();
+    const local = await fetch(`http://localhost:${port}/tap-server/tap/availability`).catch(() =>
+      undefined
+    );
+    if (local) {
+      assert.equal(local.status, 200);
+      await local.body?.cancel();
+    }
+  } finally {
+    await a.dispose();
+  }
+});
