@@ -621,7 +621,7 @@ function generateBatch(
       rv[r] = vRad + se * rng.gauss() + (bin ? rng.normal(0, 10) : 0);
       rvErr[r] = se;
       rvNb[r] = Math.max(2, Math.round(nTransits * (0.5 + 0.4 * rng.uniform())));
-      grvsMag[r] = grvs <= 14 ? grvs + 0.03 * rng.gauss() : NaN;
+      grvsMag[r] = grvs + 0.03 * rng.gauss();
       hasRvs[r] = grvs <= 12 && rng.uniform() < 0.5 ? 1 : 0;
     } else {
       rv[r] = rvErr[r] = grvsMag[r] = NaN;
