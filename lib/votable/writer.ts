@@ -88,7 +88,13 @@ export function escapeXml(s: string, where = "text"): string {
 function attrs(o: Record<string, string | undefined>): string {
   let s = "";
   for (const [k, v] of Object.entries(o)) {
-    if (v !== undefined) s += ` ${k}="${escapeXml(v, `attribute ${k}`)}"`;
+    if (v === undefined) continue;
+    // Tabs and newlines in attribute values would be normalised to spaces by XML readers.
+    const text = escapeXml(v, `attribute ${k}`).replace(
+      /[\t\n]/g,
+      (c) => c === "\t" ? "&#9;" : "&#10;",
+    );
+    s += ` ${k}="${text}"`;
   }
   return s;
 }

@@ -389,3 +389,16 @@ Deno.test("encodeVOTable() writes non-ASCII strings as unicodeChar in binary ser
     assert.deepEqual([...back.getChild("label")!], ["Gaia DR3 1", "étoile 😀"]);
   }
 });
+
+Deno.test("encodeVOTable() keeps newlines and tabs in attribute values, which readers would normalise", async () => {
+  const t = tableFromArrays({ x: Int32Array.from([1]) });
+  const query = "SELECT *\n\tFROM gaiadr3.gaia_source\r\nWHERE 1=1";
+  const doc = await parseVOTableDocument(
+    encodeVOTable(t, { resourceInfos: [{ name: "QUERY", value: query }] }),
+  );
+  assert.equal(doc.resources[0].infos[0].value, query);
+  const raw = await parseVOTableDocument(
+    `<VOTABLE><INFO name="q" value="a\nb\tc&#10;d"/></VOTABLE>`,
+  );
+  assert.equal(raw.infos[0].value, "a b c\nd");
+});

@@ -192,7 +192,9 @@ function parseTag(inner: string, empty: boolean, offset: number): StartToken {
         element: name,
       });
     }
-    attrs[key] = decodeEntities(a[2] ?? a[3], offset);
+    // XML attribute-value normalisation: literal tab, CR and LF become spaces
+    // (character references such as &#10; survive).
+    attrs[key] = decodeEntities((a[2] ?? a[3]).replace(/[\t\n\r]/g, " "), offset);
     i = ATTR_RE.lastIndex;
   }
   return { kind: "start", name, attrs, empty, offset };
@@ -202,7 +204,6 @@ const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', a
 
 /**
  * Decodes XML character and entity references (`&amp;`, `&#233;`, `&#x2F;`).
- * Attribute-value whitespace normalisation is not applied.
  *
  * @throws {VOTableSyntaxError} for an unknown or unterminated reference.
  */
