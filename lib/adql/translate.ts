@@ -1062,12 +1062,8 @@ class Translator {
     const edges = normals.map((n) =>
       `(${num(sign * n[0])} * ${x} + ${num(sign * n[1])} * ${y} + ${num(sign * n[2])} * ${z}) >= 0`
     );
-    const decs = poly.vertices.map((q) => q.dec);
-    // great-circle edges can bulge poleward of their vertices; bound the band safely
-    const lo = Math.min(...decs), hi = Math.max(...decs);
-    const band = hi - lo < 90 && Math.abs(lo) < 80 && Math.abs(hi) < 80
-      ? `${p.dec.sql} BETWEEN ${num(lo - 10)} AND ${num(hi + 10)} AND `
-      : "";
+    const [lo, hi] = polygonDecRange(v, normals.map((n) => n.map((x) => x * sign)));
+    const band = `${p.dec.sql} BETWEEN ${num(lo - 1e-9)} AND ${num(hi + 1e-9)} AND `;
     return `(${band}${edges.join(" AND ")})`;
   }
 
@@ -1244,6 +1240,49 @@ class Translator {
 
 function flip(op: string): string {
   return op === "<" ? ">" : op === ">" ? "<" : op === "<=" ? ">=" : op === ">=" ? "<=" : op;
+}
+
+/**
+ * Declination range (degrees) covered by a convex spherical polygon: its
+ * vertices, the latitude extremes of edges that bulge poleward, and a pole
+ * when the polygon contains it. `normals` point inside.
+ */
+function polygonDecRange(v: number[][], normals: number[][]): [number, number] {
+  let zmin = Infinity, zmax = -Infinity;
+  for (const p of v) {
+    zmin = Math.min(zmin, p[2]);
+    zmax = Math.max(zmax, p[2]);
+  }
+  const dot = (a: number[], b: number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  const cross = (a: number[], b: number[]) => [
+    a[1] * b[2] - a[2] * b[1],
+    a[2] * b[0] - a[0] * b[2],
+    a[0] * b[1] - a[1] * b[0],
+  ];
+  for (let i = 0; i < v.length; i++) {
+    const a = v[i], b = v[(i + 1) % v.length];
+    const n = cross(a, b);
+    const nn = Math.sqrt(dot(n, n));
+    if (nn < 1e-15) continue;
+    const nh = n.map((x) => x / nn);
+    // the highest point of this edge's great circle: z-axis projected on its plane
+    const u = [-nh[2] * nh[0], -nh[2] * nh[1], 1 - nh[2] * nh[2]];
+    const un = Math.sqrt(dot(u, u));
+    if (un < 1e-15) continue; // the edge lies on the equator
+    for (const sgn of [1, -1]) {
+      const w = u.map((x) => (sgn * x) / un);
+      // on the short arc a->b when a->w and w->b turn the same way as a->b
+      if (dot(cross(a, w), n) >= 0 && dot(cross(w, b), n) >= 0) {
+        zmin = Math.min(zmin, w[2]);
+        zmax = Math.max(zmax, w[2]);
+      }
+    }
+  }
+  const inside = (z: number) => normals.every((n) => n[2] * z >= 0);
+  if (inside(1)) zmax = 1;
+  if (inside(-1)) zmin = -1;
+  const deg = (z: number) => Math.asin(Math.max(-1, Math.min(1, z))) / RAD;
+  return [deg(zmin), deg(zmax)];
 }
 
 /** Area (steradians) of a spherical polygon with great-circle edges (Girard's theorem). */

@@ -47,3 +47,70 @@ Deno.test("ArchiveEngine cones and DISTANCE match a JS great-circle computation 
     await engine.close();
   }
 });
+
+function unit(ra: number, dec: number): number[] {
+  const r = Math.PI / 180;
+  return [
+    Math.cos(dec * r) * Math.cos(ra * r),
+    Math.cos(dec * r) * Math.sin(ra * r),
+    Math.sin(dec * r),
+  ];
+}
+
+/** The point `dist` degrees from (ra, dec) towards position angle `pa` (degrees). */
+function offset(ra: number, dec: number, pa: number, dist: number): [number, number] {
+  const r = Math.PI / 180;
+  const d1 = dec * r, t = dist * r, a = pa * r;
+  const d2 = Math.asin(Math.sin(d1) * Math.cos(t) + Math.cos(d1) * Math.sin(t) * Math.cos(a));
+  const ra2 = ra * r +
+    Math.atan2(Math.sin(a) * Math.sin(t) * Math.cos(d1), Math.cos(t) - Math.sin(d1) * Math.sin(d2));
+  return [((ra2 / r) % 360 + 360) % 360, d2 / r];
+}
+
+Deno.test("ArchiveEngine POLYGON matches a JS great-circle edge test, also round the poles (fast-check)", async () => {
+  const engine = await ArchiveEngine.open({ catalogue: cat });
+  try {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.double({ min: 0, max: 359.999, noNaN: true }),
+        fc.double({ min: -89.9, max: 89.9, noNaN: true }),
+        fc.double({ min: 0.5, max: 60, noNaN: true }),
+        fc.integer({ min: 3, max: 7 }),
+        fc.double({ min: 0, max: 360, noNaN: true }),
+        async (ra, dec, size, k, rot) => {
+          // a regular polygon (convex) of k vertices round (ra, dec)
+          const verts = Array.from(
+            { length: k },
+            (_, i) => offset(ra, dec, rot + (360 * i) / k, size),
+          )
+            .map(([a, d]) => [Number(a.toPrecision(12)), Number(d.toPrecision(12))]);
+          const q =
+            "SELECT source_id FROM gaiadr3.gaia_source WHERE 1 = CONTAINS(POINT('ICRS', ra, dec), POLYGON('ICRS', " +
+            verts.map(([a, d]) => `${a}, ${d}`).join(", ") + "))";
+          const { table } = await engine.query(q, {});
+          const got = new Set(Array.from(table.getChild("source_id")!.toArray() as BigInt64Array));
+          const vs = verts.map(([a, d]) => unit(a, d));
+          const normals = vs.map((a, i) => {
+            const b = vs[(i + 1) % vs.length];
+            return [
+              a[1] * b[2] - a[2] * b[1],
+              a[2] * b[0] - a[0] * b[2],
+              a[0] * b[1] - a[1] * b[0],
+            ];
+          });
+          const c = unit(ra, dec);
+          const sgn = Math.sign(normals[0][0] * c[0] + normals[0][1] * c[1] + normals[0][2] * c[2]);
+          for (let i = 0; i < N; i++) {
+            const x = unit(sky.ra[i], sky.dec[i]);
+            const ds = normals.map((n) => sgn * (n[0] * x[0] + n[1] * x[1] + n[2] * x[2]));
+            if (ds.some((d) => Math.abs(d) < 1e-9)) continue; // on an edge: either answer
+            assert.equal(got.has(sky.sourceId[i]), ds.every((d) => d >= 0), `${q}: source ${i}`);
+          }
+        },
+      ),
+      { numRuns: 40, seed: 7 },
+    );
+  } finally {
+    await engine.close();
+  }
+});
