@@ -285,3 +285,34 @@ Deno.test("readCsv() schema() resolves before iteration and batches follow", asy
   for await (const b of reader) sizes.push(b.numRows);
   assert.deepEqual(sizes, [2, 1]);
 });
+
+Deno.test("readCsv() parses decimal text exactly as Number() does", async () => {
+  const fc = (await import("fast-check")).default;
+  const schema = new Schema([new Field("x", new Float64())]);
+  const decimal = fc.tuple(
+    fc.boolean(),
+    fc.stringMatching(/^[0-9]{1,20}$/),
+    fc.option(fc.stringMatching(/^[0-9]{0,20}$/)),
+    fc.option(
+      fc.tuple(
+        fc.constantFrom("e", "E"),
+        fc.constantFrom("", "+", "-"),
+        fc.integer({ min: 0, max: 400 }),
+      ),
+    ),
+  ).map(([neg, a, b, ex]) =>
+    (neg ? "-" : "") + a + (b !== null ? "." + b : "") + (ex ? ex.join("") : "")
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(decimal, { minLength: 1, maxLength: 40 }), async (xs) => {
+      const { table } = await collectTable(
+        readCsv(xs.join("\n") + "\n", { schema, header: false }),
+      );
+      const col = table.getChild("x")!;
+      xs.forEach((x, i) =>
+        assert.ok(Object.is(col.get(i), Number(x)), `${x}: ${col.get(i)} vs ${Number(x)}`)
+      );
+    }),
+    { numRuns: 300 },
+  );
+});
