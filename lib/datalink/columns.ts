@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Table, Vector } from "apache-arrow";
+import { DataType, type Table, type Vector } from "apache-arrow";
 import type { ParamElement } from "../table/metadata.ts";
 
 /** A product column that should be there and is not. */
@@ -150,6 +150,35 @@ export function boolArrayAt(v: Vector, i: number): Array<boolean | null> | null 
   for (let k = 0; k < inner.length; k++) {
     const y = inner.get(k);
     out.push(y === null || y === undefined ? null : Boolean(y));
+  }
+  return out;
+}
+
+/**
+ * A numeric column as a Float64Array (nulls as NaN) in one pass over its
+ * typed arrays, or null when the column is not numeric (text, lists).
+ */
+export function floatsOf(v: Vector): Float64Array | null {
+  if (!DataType.isFloat(v.type) && !DataType.isInt(v.type)) return null;
+  const out = new Float64Array(v.length);
+  let at = 0;
+  for (const d of v.data) {
+    const values = d.values as ArrayLike<number | bigint>;
+    const stride = d.stride ?? 1;
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+      for (let i = 0; i < d.length; i++) out[at + i] = Number(values[i]);
+    } else if (stride === 2 && values instanceof Int32Array) {
+      // 64-bit integers stored as two 32-bit words.
+      for (let i = 0; i < d.length; i++) {
+        out[at + i] = values[2 * i + 1] * 4294967296 + (values[2 * i] >>> 0);
+      }
+    } else {
+      for (let i = 0; i < d.length; i++) out[at + i] = values[i] as number;
+    }
+    if (d.nullCount > 0) {
+      for (let i = 0; i < d.length; i++) if (!d.getValid(i)) out[at + i] = NaN;
+    }
+    at += d.length;
   }
   return out;
 }

@@ -30,6 +30,7 @@ import {
   boolArrayAt,
   boolAt,
   column,
+  floatsOf,
   numberAt,
   paramValue,
   requireColumn,
@@ -196,16 +197,20 @@ export function epochPhotometry(table: Table, sourceId?: bigint): Table {
     const rp = column(table, "rejected_by_photometry");
     const rv = column(table, "rejected_by_variability");
     const tid = column(table, "transit_id");
+    const f = (v: typeof time | undefined) => (v ? floatsOf(v) : null);
+    const [tT, tM, tF, tE, tO] = [f(time), f(mag), f(flux), f(err), f(foe)];
+    const at = (typed: Float64Array | null, v: typeof time | undefined, i: number) =>
+      typed ? (Number.isNaN(typed[i]) ? null : typed[i]) : v ? numberAt(v, i) : null;
     for (let i = 0; i < table.numRows; i++) {
       out.row(
         sidCol ? bigintAt(sidCol, i) : fallbackSid ?? null,
         tid ? bigintAt(tid, i) : null,
         normaliseBand(String(bandCol.get(i) ?? "")),
-        numberAt(time, i),
-        mag ? numberAt(mag, i) : null,
-        flux ? numberAt(flux, i) : null,
-        err ? numberAt(err, i) : null,
-        foe ? numberAt(foe, i) : null,
+        at(tT, time, i),
+        at(tM, mag, i),
+        at(tF, flux, i),
+        at(tE, err, i),
+        at(tO, foe, i),
         rp ? boolAt(rp, i) : null,
         rv ? boolAt(rv, i) : null,
       );

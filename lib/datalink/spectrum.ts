@@ -10,7 +10,15 @@
 import { Field, Float64, Int64, Schema, Table } from "apache-arrow";
 import { finishBatch, Float64Builder, Int64Builder } from "../table/builders.ts";
 import { columnMeta, toFieldMetadata } from "../table/metadata.ts";
-import { arrayAt, bigintAt, column, numberAt, paramValue, requireColumn } from "./columns.ts";
+import {
+  arrayAt,
+  bigintAt,
+  column,
+  floatsOf,
+  numberAt,
+  paramValue,
+  requireColumn,
+} from "./columns.ts";
 
 /** The DR3 XP sampled wavelength grid: 336 to 1020 nm in 2 nm steps (343 samples). */
 export const XP_SAMPLED_WAVELENGTHS: Float64Array = Float64Array.from(
@@ -104,13 +112,17 @@ export function sampledSpectrum(
   // RAW products hold flux arrays on the fixed DR3 grid and no wavelength column.
   const w = arrays ? column(table, "wavelength") : requireColumn(table, kind, "wavelength");
   const grid = isRvs ? RVS_WAVELENGTHS : XP_SAMPLED_WAVELENGTHS;
+  // Fast path: numeric columns read once as typed arrays.
+  const fw = !arrays && w ? floatsOf(w) : null;
+  const ff = !arrays ? floatsOf(fl) : null;
+  const fwe = !arrays && fe ? floatsOf(fe) : null;
   for (let i = 0; i < table.numRows; i++) {
     const s = sidCol ? bigintAt(sidCol, i) : fallback;
     if (!arrays) {
       s === null ? sid.appendNull() : sid.append(s);
-      push(wl, numberAt(w!, i));
-      push(fx, numberAt(fl, i));
-      push(er, fe ? numberAt(fe, i) : null);
+      push(wl, fw ? fw[i] : numberAt(w!, i));
+      push(fx, ff ? ff[i] : numberAt(fl, i));
+      push(er, fe ? (fwe ? fwe[i] : numberAt(fe, i)) : null);
       continue;
     }
     const fa = arrayAt(fl, i);
