@@ -42,6 +42,9 @@ export class ByteInput {
    */
   async more(minNew = 1): Promise<boolean> {
     if (this.done) return false;
+    // At least double what is pending, so that a token or row spanning many
+    // chunks (a huge TD) is rescanned a logarithmic number of times only.
+    minNew = Math.max(minNew, this.len - this.pos);
     let got = 0;
     while (got < minNew) {
       let r: ReadableStreamReadResult<Uint8Array>;

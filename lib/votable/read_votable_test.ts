@@ -293,3 +293,41 @@ Deno.test("readVOTable() honours an abort signal", async () => {
     /stop/,
   );
 });
+
+Deno.test("readVOTable() skips BINARY2 and BINARY tables it was not asked for", async () => {
+  const { encodeVOTable } = await import("./writer.ts");
+  const { tableFromArrays } = await import("apache-arrow");
+  const strip = (b: Uint8Array) => {
+    const t = new TextDecoder().decode(b);
+    return t.slice(t.indexOf("<TABLE"), t.indexOf("</TABLE>") + 8);
+  };
+  const a = strip(
+    encodeVOTable(tableFromArrays({ a: Float64Array.from([1, 2, 3]) }), {
+      serialization: "binary2",
+    }),
+  );
+  const b = strip(
+    encodeVOTable(tableFromArrays({ b: Int32Array.from([4, 5]) }), { serialization: "binary" }),
+  );
+  const c = strip(
+    encodeVOTable(tableFromArrays({ c: Int32Array.from([6]) }), { serialization: "tabledata" }),
+  );
+  const doc = `<VOTABLE><RESOURCE>${a}${b}${c}</RESOURCE></VOTABLE>`;
+  for (const [i, name, values] of [[0, "a", [1, 2, 3]], [1, "b", [4, 5]], [2, "c", [6]]] as const) {
+    for (const size of [doc.length, 3]) {
+      const bytes = new TextEncoder().encode(doc);
+      const { table, meta } = await collectTable(readVOTable(chunked(bytes, size), { table: i }));
+      assert.deepEqual([...table.getChild(name)!], values);
+      assert.equal(meta.format, ["votable/binary2", "votable/binary", "votable/tabledata"][i]);
+    }
+  }
+});
+
+Deno.test("readVOTable() reads a very large cell arriving in small chunks", async () => {
+  const big = "x".repeat(3_000_000);
+  const doc = new TextEncoder().encode(
+    `<VOTABLE><RESOURCE><TABLE><FIELD name="s" datatype="char" arraysize="*"/><DATA><TABLEDATA><TR><TD>${big}</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>`,
+  );
+  const { table } = await collectTable(readVOTable(chunked(doc, 4096)));
+  assert.equal((table.getChild("s")!.get(0) as string).length, big.length);
+});
