@@ -619,7 +619,9 @@ class Translator {
           const digits = e.text.replace(/^0+(?=\d)/, "");
           return { sql: digits, type: "int", lit: e.value };
         }
-        return { sql: num(e.value), type: "float", lit: e.value };
+        // exponent form: DuckDB reads it as DOUBLE (plain 2.5 would be a DECIMAL)
+        const text = num(e.value);
+        return { sql: /e/i.test(text) ? text : `${text}e0`, type: "float", lit: e.value };
       }
       case "string":
         return { sql: quoteSqlString(e.value), type: "string" };
