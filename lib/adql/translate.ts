@@ -789,7 +789,10 @@ class Translator {
         return { sql: `count(${d}${a.sql})`, type: "int", computed: { datatype: "long" } };
       }
       const v: Value = {
-        sql: `${fn}(${d}${a.sql})`,
+        // SUM of integers is a 128-bit integer in DuckDB: keep it a long
+        sql: name === "SUM" && a.type === "int"
+          ? `CAST(sum(${d}${a.sql}) AS BIGINT)`
+          : `${fn}(${d}${a.sql})`,
         type: name === "AVG" ? "float" : a.type,
       };
       if ((name === "MIN" || name === "MAX") && a.column) {

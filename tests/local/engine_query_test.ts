@@ -356,3 +356,17 @@ Deno.test("ArchiveEngine.query() sorts NULLs as PostgreSQL does (last ascending,
     );
   });
 });
+
+Deno.test("ArchiveEngine.query() returns SUM of integers as long and of floats as double", async () => {
+  await withEngine(async (engine) => {
+    const { table } = await engine.query(
+      "SELECT SUM(CAST(has_rvs AS INTEGER)) AS n, SUM(ra) AS s FROM gaiadr3.gaia_source",
+      {},
+    );
+    assert.equal(table.getChild("n")!.get(0), BigInt(sky.hasRvs.filter((b) => b).length));
+    assert.equal(columnMeta(table.schema.fields[0]).datatype, "long");
+    const s = Array.from(sky.ra).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs((table.getChild("s")!.get(0) as number) - s) < 1e-6 * s);
+    assert.equal(columnMeta(table.schema.fields[1]).datatype, "double");
+  });
+});
