@@ -241,16 +241,30 @@ function simpleDecimal(buf: Uint8Array, s: number, e: number): number {
     }
   }
   if (digits + frac === 0) return NaN;
-  if (i === e && digits + frac <= 15) {
+  // m is exact while below 2^53 (once a step rounds, m stays >= 2^53), so
+  // leading zeros ("0.532911197374461") do not push 15-digit values off the
+  // fast path; one IEEE operation by an exact power of ten then rounds correctly.
+  if (i === e && m < 9007199254740992 && frac <= 22) {
     const v = frac === 0 ? m : m / POW10[frac]!;
     return neg ? -v : v;
   }
   if (i < e && (buf[i] === 0x65 || buf[i] === 0x45)) {
     i++;
-    if (i < e && (buf[i] === 0x2d || buf[i] === 0x2b)) i++;
+    let eneg = false;
+    if (i < e && (buf[i] === 0x2d || buf[i] === 0x2b)) eneg = buf[i++] === 0x2d;
     const x0 = i;
-    while (i < e && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+    let x = 0;
+    for (; i < e; i++) {
+      c = buf[i] - 0x30;
+      if (c < 0 || c > 9) break;
+      if (x < 10000) x = x * 10 + c;
+    }
     if (i === x0) return NaN;
+    const p = (eneg ? -x : x) - frac;
+    if (i === e && m < 9007199254740992 && p >= -22 && p <= 22) {
+      const v = p >= 0 ? m * POW10[p]! : m / POW10[-p]!;
+      return neg ? -v : v;
+    }
   }
   if (i !== e || e - s > 64) return NaN;
   // Plain decimal syntax checked above, so Number() cannot take it for hex or trim spaces.

@@ -56,6 +56,13 @@ export interface CsvReaderOptions extends ReaderOptions {
    * @default the larger of the batch size and 65536
    */
   inferRows?: number;
+  /**
+   * With a `schema` and a header line: columns of the header that the schema
+   * does not name are inferred instead of being an error (e.g. a schema from
+   * VOSI for some columns).
+   * @default false
+   */
+  inferMissing?: boolean;
   /** Column names when there is no header line (default `col1`, `col2`, ...). */
   columnNames?: string[];
 }
@@ -241,8 +248,10 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         // A header line when it has the schema's names (with a schema) or, without
         // one, when none of its unquoted fields is a number (column names never are;
         // DaCHS TSV has no header line and starts with numbers).
-        isHeader = schemaGiven
-          ? sameNameSet(head.fields, schemaGiven.fields.map((f) => f.name))
+        const schemaNames = schemaGiven?.fields.map((f) => f.name);
+        isHeader = schemaNames
+          ? sameNameSet(head.fields, schemaNames) ||
+            (options.inferMissing === true && head.fields.some((n) => schemaNames.includes(n)))
           : !head.fields.some((f, i) => !head.quoted[i] && NUMBER.test(f.trim()));
       }
       if (isHeader) {
@@ -252,7 +261,14 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         tok.line = options.firstLine ?? 1; // the record is scanned again as data
         names = options.columnNames ?? head.fields.map((_, i) => `col${i + 1}`);
       }
-      if (schemaGiven) {
+      let given: (Field | undefined)[] | undefined;
+      if (
+        schemaGiven && isHeader && options.inferMissing &&
+        !sameNameSet(names, schemaGiven.fields.map((f) => f.name))
+      ) {
+        // Some columns named by the schema, the others inferred.
+        given = names.map((n) => schemaGiven.fields.find((f) => f.name === n));
+      } else if (schemaGiven) {
         const sf = schemaGiven.fields;
         if (ncols !== sf.length) {
           throw new CsvSyntaxError(
@@ -317,7 +333,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         if (!schema) {
           const types = inferTypes(sp, rules);
           const unique = uniqueNames(names);
-          fields = unique.map((n, i) => textField(n, names[i]!, types[i]!));
+          fields = unique.map((n, i) => given?.[i] ?? textField(n, names[i]!, types[i]!));
           schema = finishSchema(new Schema(fields), ctx, options);
           ctx.setSchema(schema);
           builders = buildersFor(schema);

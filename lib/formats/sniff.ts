@@ -237,6 +237,7 @@ export async function openTable(
           "nullValues",
           "inferRows",
           "columnNames",
+          "inferMissing",
         ] as const
       ) {
         if (options[k] !== undefined) (csv as Record<string, unknown>)[k] = options[k];
