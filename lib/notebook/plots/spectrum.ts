@@ -117,7 +117,16 @@ export function spectrumChart(
   const plot = baseOptions(options, { height: 360 });
   const unit = cols.meta(fName).unit;
   plot.x = { label: cols.has(wName) ? axisLabel(cols, wName) : "wavelength (nm)", grid: true };
-  plot.y = { label: unit ? `${fName} (${unit})` : yLabel, grid: true };
+  // Fluxes in W m⁻² nm⁻¹ are ~1e-17: exponent ticks keep the axis readable.
+  let maxAbs = 0;
+  for (const v of f) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+  const tiny = maxAbs > 0 && (maxAbs < 1e-3 || maxAbs >= 1e6);
+  plot.y = {
+    label: unit ? `${fName} (${unit})` : yLabel,
+    grid: true,
+    ...(tiny ? { tickFormat: "~e" } : {}),
+  };
+  if (tiny) plot.marginLeft = 58;
   const several = chosen.size > 1;
   const x = Float64Array.from(w), y = Float64Array.from(f);
   const marks: Plot.Markish[] = [Plot.frame({ stroke: "#ccc" })];
