@@ -874,7 +874,7 @@ function plansFor(
     if (
       batches && ser !== "tabledata" && p.datatype === "char" &&
       f.metadata.get("datatype") === undefined &&
-      f.type.typeId === Type.Utf8 && batches.some((b) => hasNonAscii(b.getChildAt(i)!.data[0]))
+      batches.some((b) => hasNonAscii(b.getChildAt(i)!))
     ) {
       p.datatype = "unicodeChar";
     }
@@ -882,11 +882,21 @@ function plansFor(
   });
 }
 
-function hasNonAscii(d: Data): boolean {
-  const bytes = d.values as Uint8Array;
-  const offs = d.valueOffsets as Int32Array;
-  const end = offs[d.length];
-  for (let k = offs[0]; k < end; k++) if (bytes[k] >= 0x80) return true;
+function hasNonAscii(v: Vector): boolean {
+  const d = v.data[0];
+  if (d.type.typeId === Type.Utf8 && d.valueOffsets) {
+    const bytes = d.values as Uint8Array;
+    const offs = d.valueOffsets as Int32Array;
+    const end = offs[d.length];
+    for (let k = offs[0]; k < end; k++) if (bytes[k] >= 0x80) return true;
+    return false;
+  }
+  // Utf8View (Polars), LargeUtf8, Dictionary: look at the values.
+  for (let i = 0; i < v.length; i++) {
+    const x = v.get(i);
+    if (typeof x !== "string") continue;
+    for (let k = 0; k < x.length; k++) if (x.charCodeAt(k) > 0x7f) return true;
+  }
   return false;
 }
 

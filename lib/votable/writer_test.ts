@@ -402,3 +402,16 @@ Deno.test("encodeVOTable() keeps newlines and tabs in attribute values, which re
   );
   assert.equal(raw.infos[0].value, "a b c\nd");
 });
+
+Deno.test("encodeVOTable() detects non-ASCII text in dictionary columns too", () => {
+  const t = tableFromArrays({ cat: ["étoile", "star"] });
+  assert.match(
+    new TextDecoder().decode(encodeVOTable(t, { serialization: "binary2" })),
+    /datatype="unicodeChar"/,
+  );
+  const ascii = tableFromArrays({ cat: ["star", "galaxy"] });
+  assert.match(
+    new TextDecoder().decode(encodeVOTable(ascii, { serialization: "binary2" })),
+    /name="cat" datatype="char"/,
+  );
+});
