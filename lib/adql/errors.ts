@@ -72,6 +72,8 @@ export class AdqlSyntaxError extends SyntaxError {
   readonly query: string;
 
   /**
+   * Creates the error.
+   *
    * @param detail What went wrong, without the position.
    * @param query The full query text.
    * @param offset Where it went wrong.
@@ -135,6 +137,8 @@ export class AdqlSemanticError extends Error {
   readonly query: string;
 
   /**
+   * Creates the error.
+   *
    * @param kind What kind of problem.
    * @param detail The message, without the position.
    * @param query The full query text.

@@ -16,9 +16,7 @@
  *
  * @module
  */
-export type { SelectStatement } from "./ast.ts";
-/** The ADQL syntax tree node types (`AdqlAst.Expr`, `AdqlAst.FromItem`, ...). */
-export type * as AdqlAst from "./ast.ts";
+export type * from "./ast.ts";
 export {
   type AdqlPosition,
   AdqlSemanticError,

@@ -46,13 +46,21 @@ import {
 } from "./engine/errors.ts";
 import type { ColumnDef, TableDef } from "./engine/types.ts";
 
-export type { ColumnDef, TableDef } from "./engine/types.ts";
+export type { ColumnDatatype, ColumnDef, TableDef } from "./engine/types.ts";
 export {
   AccessDeniedError,
   QueryExecutionError,
   QueryLimitError,
   UserTableError,
 } from "./engine/errors.ts";
+
+/** Rows given as batches (e.g. from a generator), so large tables need not be one `Table`. */
+export interface BatchSource {
+  /** The Arrow schema of every batch. */
+  schema: Table["schema"];
+  /** The batches, read once. */
+  batches: Iterable<RecordBatch>;
+}
 
 /** Where the engine's public tables come from. */
 export interface CatalogueSource {
@@ -64,9 +72,9 @@ export interface CatalogueSource {
    * `rows`/`seed`.
    */
   generate(options: { rows: number; seed: number }):
-    | Map<string, Table | { schema: Schema; batches: Iterable<import("apache-arrow").RecordBatch> }>
+    | Map<string, Table | BatchSource>
     | Promise<
-      Map<string, Table | { schema: Schema; batches: Iterable<import("apache-arrow").RecordBatch> }>
+      Map<string, Table | BatchSource>
     >;
   /** Changes when the generator changes, so caches are rebuilt. @default "1" */
   version?: string;

@@ -22,6 +22,8 @@ export class AccessDeniedError extends Error {
   /** Who asked (undefined: anonymous). */
   readonly user: string | undefined;
   /**
+   * Creates the error.
+   *
    * @param table Qualified table name.
    * @param user The caller.
    */
@@ -52,6 +54,8 @@ export class QueryLimitError extends RangeError {
   /** Which limit. */
   readonly limit: "query-length" | "rows" | "timeout";
   /**
+   * Creates the error.
+   *
    * @param limit Which limit.
    * @param message What happened and what to do.
    */
@@ -79,6 +83,8 @@ export class UserTableError extends Error {
   /** The table concerned. */
   readonly table: string;
   /**
+   * Creates the error.
+   *
    * @param kind What went wrong.
    * @param table Qualified table name.
    * @param message What happened and what to do.
@@ -108,7 +114,12 @@ export class UserTableError extends Error {
  * ```
  */
 export class QueryExecutionError extends Error {
-  /** @param detail DuckDB's message. */
+  /**
+   * Creates the error.
+   *
+   * @param detail DuckDB's message.
+   * @param options `cause`: the DuckDB error.
+   */
   constructor(detail: string, options?: ErrorOptions) {
     super(`Query failed: ${detail}`, options);
     this.name = "QueryExecutionError";

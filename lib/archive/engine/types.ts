@@ -5,4 +5,4 @@
  *
  * @module
  */
-export type { ColumnDef, TableDef } from "../catalogue/mod.ts";
+export type { ColumnDatatype, ColumnDef, TableDef } from "../catalogue/mod.ts";
