@@ -438,11 +438,21 @@ export class Gaia implements AsyncDisposable {
     });
   }
 
-  /** Sync cone search around a position (or an object name, resolved with CDS Sesame). */
+  /**
+   * Sync cone search around a position (or an object name, resolved with
+   * CDS Sesame), `dist` (degrees) last and sorted. A result cut at
+   * `rowLimit` is marked `status === "OVERFLOW"` (the query asks for
+   * `TOP rowLimit+1` with `MAXREC rowLimit`).
+   */
   async coneSearch(position: PositionInput, options: ConeSearchOptions): Promise<QueryResult> {
-    const q = await this.coneSearchQuery(position, options);
+    // TOP n+1 with MAXREC n: a result cut at n rows comes back marked OVERFLOW.
+    const top = options.rowLimit ?? this.rowLimit;
+    const q = await this.coneSearchQuery(position, {
+      ...options,
+      rowLimit: top >= 0 ? top + 1 : -1,
+    });
     return await this.query(q, {
-      rowLimit: -1,
+      rowLimit: top,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -450,8 +460,15 @@ export class Gaia implements AsyncDisposable {
 
   /** Async cone search: runs as a job, waits, returns the rows. */
   async coneSearchAsync(position: PositionInput, options: ConeSearchOptions): Promise<QueryResult> {
-    const q = await this.coneSearchQuery(position, options);
-    const job = await this.launchJobAsync(q, options.signal ? { signal: options.signal } : {});
+    const top = options.rowLimit ?? this.rowLimit;
+    const q = await this.coneSearchQuery(position, {
+      ...options,
+      rowLimit: top >= 0 ? top + 1 : -1,
+    });
+    const job = await this.launchJobAsync(q, {
+      ...(top >= 0 ? { maxrec: top } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     return await job.result(options.signal ? { signal: options.signal } : {});
   }
 
@@ -483,8 +500,13 @@ export class Gaia implements AsyncDisposable {
 
   /** astroquery's `query_object`: sync circle or box search, sorted by distance. */
   async queryObject(position: PositionInput, options: QueryObjectOptions): Promise<QueryResult> {
-    return await this.query(await this.queryObjectQuery(position, options), {
-      rowLimit: -1,
+    const top = options.rowLimit ?? this.rowLimit;
+    const q = await this.queryObjectQuery(position, {
+      ...options,
+      rowLimit: top >= 0 ? top + 1 : -1,
+    });
+    return await this.query(q, {
+      rowLimit: top,
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }
@@ -494,10 +516,15 @@ export class Gaia implements AsyncDisposable {
     position: PositionInput,
     options: QueryObjectOptions,
   ): Promise<QueryResult> {
-    const job = await this.launchJobAsync(
-      await this.queryObjectQuery(position, options),
-      options.signal ? { signal: options.signal } : {},
-    );
+    const top = options.rowLimit ?? this.rowLimit;
+    const q = await this.queryObjectQuery(position, {
+      ...options,
+      rowLimit: top >= 0 ? top + 1 : -1,
+    });
+    const job = await this.launchJobAsync(q, {
+      ...(top >= 0 ? { maxrec: top } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     return await job.result(options.signal ? { signal: options.signal } : {});
   }
 

@@ -71,6 +71,12 @@ Deno.test("Gaia queries against the local archive", async (t) => {
         assert.equal(a.numRows, r.numRows);
         const top = await gaia.coneSearch({ ra, dec }, { radius: "30 arcmin" });
         assert.ok(top.numRows <= gaia.rowLimit);
+        // A cone cut by its TOP says so.
+        const cut = await gaia.coneSearch({ ra, dec }, { radius: 30, rowLimit: 2 });
+        assert.equal(cut.numRows, 2);
+        assert.equal(cut.status, "OVERFLOW");
+        const cutAsync = await gaia.coneSearchAsync({ ra, dec }, { radius: 30, rowLimit: 2 });
+        assert.equal(cutAsync.status, "OVERFLOW");
       },
     );
 
