@@ -1267,29 +1267,55 @@ function defaultCatalogue(): CatalogueSource {
   };
 }
 
-/** Loads a table through Polars and a temporary Parquet file (optionally sorted). */
+/**
+ * Loads a table through Polars and temporary Parquet files (optionally
+ * sorted). Batches go out in parts of about 250 000 rows, so only one part is
+ * copied at a time however large the table.
+ */
 async function loadViaParquet(
   con: DuckDBConnection,
   schema: string,
   name: string,
-  table: Table | { schema: Schema; batches: Iterable<RecordBatch> },
+  table: Table | BatchSource,
   orderBy?: string,
 ): Promise<number> {
   const pl = (await import("nodejs-polars")).default;
-  const t = table instanceof Table ? table : new Table([...table.batches]);
-  const file = await Deno.makeTempFile({ prefix: "deno-gaia-load-", suffix: ".parquet" });
+  const dir = await Deno.makeTempDir({ prefix: "deno-gaia-load-" });
+  const files: string[] = [];
+  let rows = 0;
   try {
-    const df = pl.readIPC(Buffer.from(tableToIPC(t, "file")));
-    df.writeParquet(file);
+    let part: RecordBatch[] = [];
+    let partRows = 0;
+    const flush = () => {
+      if (part.length === 0) return;
+      const file = `${dir}/part-${files.length}.parquet`;
+      pl.readIPC(Buffer.from(tableToIPC(new Table(part), "file"))).writeParquet(file);
+      files.push(file);
+      part = [];
+      partRows = 0;
+    };
+    for (const batch of table.batches) {
+      part.push(batch);
+      partRows += batch.numRows;
+      rows += batch.numRows;
+      if (partRows >= 250_000) flush();
+    }
+    flush();
+    const source = files.length
+      ? `read_parquet([${files.map(quoteSqlString).join(", ")}])`
+      : undefined;
+    if (!source) {
+      // no rows: create the empty table with the right columns through the appender
+      await loadArrowTable(con, schema, name, table);
+      return 0;
+    }
     await con.run(
       `CREATE TABLE ${quoteSqlIdentifier(schema)}.${
         quoteSqlIdentifier(name)
-      } AS SELECT * FROM read_parquet(${quoteSqlString(file)})${
-        orderBy ? ` ORDER BY ${quoteSqlIdentifier(orderBy)}` : ""
-      }`,
+      } AS SELECT * FROM ${source}${orderBy ? ` ORDER BY ${quoteSqlIdentifier(orderBy)}` : ""}`,
     );
-    return t.numRows;
+    return rows;
   } finally {
-    await Deno.remove(file).catch(() => {});
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
