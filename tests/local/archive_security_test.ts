@@ -139,6 +139,23 @@ Deno.test("archive security: nobody reads, queries, deletes or shares another us
         assert.ok(!(await (await get(`${a.tapUrl}/async`, bob)).text()).includes(job));
       },
     );
+    await t.step(
+      "TAP_SCHEMA does not reveal ann's tables to bob or anonymous callers",
+      async () => {
+        for (const cookie of [bob, undefined]) {
+          for (
+            const q of [
+              "SELECT table_name FROM tap_schema.tables",
+              "SELECT table_name, column_name FROM tap_schema.columns",
+            ]
+          ) {
+            const r = await sync(q, cookie);
+            assert.equal(r.status, 200);
+            assert.ok(!(await r.text()).includes("user_ann"), q);
+          }
+        }
+      },
+    );
     await t.step("anonymous: every TAP+ endpoint needs a login (401)", async () => {
       assert.equal(await status(postForm(`${a.tapUrl}/deletejobs`, `JOB_IDS=${job}`)), 401);
       assert.equal(
