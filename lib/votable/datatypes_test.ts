@@ -3,6 +3,7 @@ import type { Table } from "apache-arrow";
 import { collectTable } from "../table/reader.ts";
 import { columnMeta } from "../table/metadata.ts";
 import { readVOTable } from "./read_votable.ts";
+import { parseVOTableError } from "./parse_document.ts";
 import { encodeVOTable } from "./writer.ts";
 
 const FIELDS = `
@@ -219,4 +220,14 @@ Deno.test("encodeVOTable() then readVOTable() keeps every datatype through BINAR
       ) => [columnMeta(f).name, columnMeta(f).datatype, columnMeta(f).unit]),
     );
   }
+});
+
+Deno.test("readVOTable() skips a namespace-prefixed TABLEDATA it was not asked for", async () => {
+  const two = DOC.replace(
+    "</vot:TABLE>",
+    '</vot:TABLE><vot:TABLE><vot:FIELD name="z" datatype="int"/></vot:TABLE>',
+  );
+  const { table } = await collectTable(readVOTable(two, { table: 1 }));
+  assert.deepEqual(table.schema.fields.map((f) => f.name), ["z"]);
+  assert.equal(await parseVOTableError(DOC), undefined);
 });

@@ -362,27 +362,29 @@ export class VOTableParser {
   /** Skips the data of a table nobody asked for, up to and including `</name>`. */
   async #skipTo(name: string): Promise<void> {
     const inp = this.#inp;
+    const pat = new TextEncoder().encode(name + ">");
     for (;;) {
       const buf = inp.buf;
-      let i = buf.indexOf(0x3c, inp.pos);
-      while (i >= 0 && i < inp.len) {
-        if (i + 2 + name.length >= inp.len) break;
-        if (buf[i + 1] === 0x2f) {
-          let j = i + 2;
-          while (j < inp.len && buf[j] !== 0x3e && buf[j] !== 0x20) j++;
-          if (j >= inp.len) break;
-          const tag = new TextDecoder().decode(buf.subarray(i + 2, j));
-          if (tag === name || tag.endsWith(":" + name)) {
-            const gt = buf.indexOf(0x3e, j);
-            if (gt < 0 || gt >= inp.len) break;
-            inp.pos = gt + 1;
-            return;
+      let from = inp.pos;
+      for (;;) {
+        const i = indexOfBytes(buf, from, inp.len, pat);
+        if (i < 0) break;
+        // Preceded by "</" or by "</prefix:".
+        let k = i - 1;
+        if (buf[k] === 0x3a) {
+          while (k > inp.pos && buf[k - 1] !== 0x2f && buf[k - 1] !== 0x3c && buf[k - 1] !== 0x3e) {
+            k--;
           }
+          k--;
         }
-        inp.pos = i + 1;
-        i = buf.indexOf(0x3c, i + 1);
+        if (buf[k] === 0x2f && buf[k - 1] === 0x3c) {
+          inp.pos = i + pat.length;
+          return;
+        }
+        from = i + 1;
       }
-      if (i < 0 || i >= inp.len) inp.pos = Math.max(inp.pos, inp.len - (name.length + 3));
+      // Keep a tail that may hold the start of the end tag.
+      inp.pos = Math.max(inp.pos, inp.len - pat.length - 64);
       if (!(await inp.more(MORE))) {
         throw truncated(`Input ended inside <${name}>`, {
           offset: inp.offset(inp.len),
@@ -391,4 +393,23 @@ export class VOTableParser {
       }
     }
   }
+}
+
+function indexOfBytes(buf: Uint8Array, from: number, end: number, pat: Uint8Array): number {
+  const first = pat[0];
+  for (
+    let i = buf.indexOf(first, from);
+    i >= 0 && i + pat.length <= end;
+    i = buf.indexOf(first, i + 1)
+  ) {
+    let ok = true;
+    for (let k = 1; k < pat.length; k++) {
+      if (buf[i + k] !== pat[k]) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return i;
+  }
+  return -1;
 }
