@@ -264,6 +264,48 @@ Deno.test("archive tap: TAP_UPLOAD from an astroquery-style multipart body and f
       assert.equal(res.status, 200, text);
       assert.deepEqual(csvIds(text), ids);
     });
+    await t.step("gzipped CSV and ECSV uploads are sniffed and read", async () => {
+      const { gzipSync } = await import("node:zlib");
+      const contents = [
+        new Uint8Array(gzipSync(new TextEncoder().encode("id,x\n1,2.5\n3,4.5\n"))),
+        "# %ECSV 1.0\n# ---\n# datatype:\n# - {name: id, datatype: int64}\n# - {name: x, datatype: float64}\n" +
+        "# schema: astropy-2.0\nid x\n1 2.5\n3 4.5\n",
+      ];
+      for (const content of contents) {
+        const { contentType, body } = astroqueryMultipart({
+          REQUEST: "doQuery",
+          LANG: "ADQL",
+          FORMAT: "csv",
+          QUERY: "SELECT id, x FROM tap_upload.t ORDER BY id",
+          UPLOAD: "t,param:t",
+        }, [{ name: "t", filename: "t", content }]);
+        const res = await fetch(`${a.tapUrl}/sync`, {
+          method: "POST",
+          headers: { "content-type": contentType },
+          body,
+        });
+        assert.equal(await res.text(), "id,x\n1,2.5\n3,4.5\n");
+      }
+    });
+    await t.step("an unreadable upload is a 400 naming the table", async () => {
+      const { contentType, body } = astroqueryMultipart({
+        REQUEST: "doQuery",
+        QUERY: "SELECT * FROM tap_upload.bad",
+        UPLOAD: "bad,param:bad",
+      }, [{
+        name: "bad",
+        filename: "bad.xml",
+        content:
+          "<VOTABLE><RESOURCE><TABLE><FIELD name='a' datatype='int'/><DATA><TABLEDATA><TR><TD>1",
+      }]);
+      const res = await fetch(`${a.tapUrl}/sync`, {
+        method: "POST",
+        headers: { "content-type": contentType },
+        body,
+      });
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /Cannot read upload table 'bad'/);
+    });
     await t.step("UPLOAD naming a missing part is a 400", async () => {
       const { contentType, body } = astroqueryMultipart({
         REQUEST: "doQuery",
