@@ -192,6 +192,11 @@ Deno.test("readVOTable() says clearly what it does not support", async () => {
     /encoding "gzip" is not supported/,
   );
   await rejects(
+    table(`<FIELD name="a" datatype="int"/>`, `<TR><TD encoding="base64">AAAA</TD></TR>`),
+    VOTableUnsupportedError,
+    /TD cells with an encoding \(encoding="base64"\) are not supported/,
+  );
+  await rejects(
     table(`<FIELD name="a" datatype="int"/>`, `<STREAM encoding="base64">AA*A</STREAM>`, "BINARY"),
     VOTableSyntaxError,
     /Invalid character "\*" in base64/,

@@ -9,7 +9,7 @@
  */
 import type { ColumnBuilder } from "../table/builders.ts";
 import { appendText, type ValueContext } from "./columns.ts";
-import { truncated, VOTableSyntaxError } from "./errors.ts";
+import { truncated, VOTableSyntaxError, VOTableUnsupportedError } from "./errors.ts";
 import type { FieldSpec } from "./fields.ts";
 import type { ByteInput } from "./input.ts";
 
@@ -188,6 +188,15 @@ export class TableDataScanner {
         if (j === -2) this.#unexpected(inp, p, "element (expected <TD>)");
         g = tagEnd(buf, j, end, st);
         if (g < 0) break;
+        if (g - j > 1 && indexOfStr(buf, j, g, "encoding") >= 0) {
+          const attrs = latin1.decode(buf.subarray(j, g));
+          if (/encoding\s*=\s*["'][^"']+["']/.test(attrs)) {
+            throw new VOTableUnsupportedError(
+              `TD cells with an encoding (${attrs.trim().replace(/\/$/, "")}) are not supported`,
+              { offset: inp.offset(p), element: "TD" },
+            );
+          }
+        }
         if (cells === nf) {
           throw new VOTableSyntaxError(
             `Row ${this.rows + 1} has more than ${nf} TD cells; the table has ${nf} FIELDs`,
