@@ -35,7 +35,7 @@ import {
   translateAdql,
 } from "../adql/translate.ts";
 import { columnMeta, toFieldMetadata } from "../table/metadata.ts";
-import { CATALOGUE_TABLES, generateCatalogue } from "./catalogue/mod.ts";
+import { CATALOGUE_TABLES, catalogueFingerprint, generateCatalogue } from "./catalogue/mod.ts";
 import { loadArrowTable, votableDatatypeForArrow } from "./engine/arrow_duckdb.ts";
 import { duckdbResultToArrow, votableDatatypeOf } from "./engine/duckdb_arrow.ts";
 import {
@@ -204,6 +204,8 @@ const TAP_SCHEMA_TABLES: TableDef[] = [
 ];
 
 const META_SCHEMA = "deno_gaia_meta";
+/** Bumped when the engine stores catalogue tables differently (forces a rebuild of caches). */
+const ENGINE_LAYOUT = "2";
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RAD = Math.PI / 180;
 
@@ -352,6 +354,7 @@ export class ArchiveEngine {
     const rows = this.#options.rows ?? 100_000;
     const seed = this.#options.seed ?? 20160;
     const stamp = JSON.stringify({
+      layout: ENGINE_LAYOUT,
       rows,
       seed,
       version: catalogue.version ?? "1",
@@ -1263,7 +1266,8 @@ function defaultCatalogue(): CatalogueSource {
   return {
     tables: CATALOGUE_TABLES,
     generate: (o) => generateCatalogue(o),
-    version: "deno-gaia-catalogue-1",
+    // changes whenever the generator's output changes, so caches are rebuilt
+    version: catalogueFingerprint(),
   };
 }
 
