@@ -148,7 +148,7 @@ export interface LocalArchiveOptions {
   dataDir?: string;
   /** Accounts of the archive. @default none */
   users?: Array<{ name: string; password: string }>;
-  /** Rows of the synthetic `gaiadr3.gaia_source`. @default the archive's default */
+  /** Rows of the synthetic `gaiadr3.gaia_source`. @default `GAIA_LOCAL_ROWS`, else the archive's default */
   rows?: number;
   /** Seed of the synthetic catalogue. */
   seed?: number;
@@ -171,11 +171,23 @@ export async function startLocalArchive(
   options: LocalArchiveOptions = {},
 ): Promise<{ preset: ArchivePreset; close: () => Promise<void> }> {
   const { startArchive } = await import("../archive/server.ts");
+  let rows = options.rows;
+  if (rows === undefined) {
+    try {
+      const env = Deno.env.get("GAIA_LOCAL_ROWS");
+      if (env) rows = Number(env);
+    } catch { /* no --allow-env */ }
+    if (rows !== undefined && !(Number.isInteger(rows) && rows > 0)) {
+      throw new RangeError(
+        `GAIA_LOCAL_ROWS must be a positive integer, got ${JSON.stringify(String(rows))}`,
+      );
+    }
+  }
   const archive = await startArchive({
     port: 0,
     dataDir: options.dataDir ?? defaultLocalDataDir(),
     ...(options.users ? { users: options.users } : {}),
-    ...(options.rows !== undefined ? { rows: options.rows } : {}),
+    ...(rows !== undefined ? { rows } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
   return { preset: archiveAt(archive.url, "local archive"), close: () => archive.close() };
