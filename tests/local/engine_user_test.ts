@@ -304,3 +304,20 @@ Deno.test("ArchiveEngine.createUserTable() keeps int32 columns and makes clashin
     assert.ok(table.schema.fields[1].type instanceof Int32);
   });
 });
+
+Deno.test("ArchiveEngine.open() rebuilds the cached catalogue when the generator's version changes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "engine-version-" });
+  try {
+    const small = skyCatalogue(500);
+    for (const [version, expectCalls] of [["a", 1], ["a", 1], ["b", 2]] as const) {
+      const engine = await ArchiveEngine.open({
+        catalogue: { ...small, version, generate: (o) => small.generate(o) },
+        dataDir: dir,
+      });
+      await engine.close();
+      assert.equal(small.calls, expectCalls, `version ${version}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
