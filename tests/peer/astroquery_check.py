@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """astroquery fidelity check of the deno-gaia local archive.
 
-Usage: astroquery_check.py BASE_URL USER PASSWORD
-       (BASE_URL like http://127.0.0.1:8787, the archive root)
+Usage: astroquery_check.py BASE_URL USER PASSWORD [OTHER_USER]
+       (BASE_URL like http://127.0.0.1:8787, the archive root; OTHER_USER another
+       account, for the sharing checks)
 
 Points Debian's astroquery.gaia (GaiaClass and TapPlus) at the local archive
 and checks the rows it gets for every call astroquery makes against the real
@@ -35,6 +36,7 @@ from astroquery.utils.tap.core import TapPlus
 from astroquery.gaia import GaiaClass
 
 BASE, USER, PASSWORD = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+OTHER = sys.argv[4] if len(sys.argv) > 4 else None
 parsed = urlparse(BASE)
 HOST, PORT = parsed.hostname, parsed.port
 
@@ -361,6 +363,68 @@ def remove_jobs():
 
 
 check("remove_jobs", remove_jobs)
+
+
+def upload_with_query():
+    t = Table({"source_id": np.array(REF["ids"][:3], dtype=np.int64)})
+    job = gaia.launch_job("SELECT g.source_id, g.ra FROM tap_upload.mine AS m JOIN gaiadr3.gaia_source AS g "
+                          "ON g.source_id = m.source_id ORDER BY g.source_id",
+                          upload_resource=t, upload_table_name="mine")
+    expect(ids_of(job.get_results()) == REF["ids"][:3], "TAP_UPLOAD join ids differ")
+
+
+check("launch_job with upload_resource (TAP_UPLOAD)", upload_with_query)
+
+
+def async_error():
+    job = gaia.launch_job_async("SELECT nope FROM gaiadr3.gaia_source", background=True)
+    for _ in range(100):
+        if job.get_phase(update=True) in ("ERROR", "COMPLETED"):
+            break
+        time.sleep(0.1)
+    expect(job.get_phase() == "ERROR", f"phase {job.get_phase()}")
+    try:
+        job.get_results()
+    except Exception as e:
+        expect("nope" in str(e), f"error should name the column: {e}")
+        return
+    raise AssertionError("results of a failed job must raise")
+
+
+check("launch_job_async error -> ERROR phase and message", async_error)
+
+
+def load_async_job():
+    first = gaia.launch_job_async(QUERY, name="aq_reload")
+    job = gaia.load_async_job(jobid=first.jobid)
+    expect(ids_of(job.get_results()) == REF["ids"], "load_async_job results differ")
+
+
+check("load_async_job(jobid)", load_async_job)
+
+
+def sharing():
+    expect(gaia.is_valid_user(USER), "is_valid_user(self) should be true")
+    expect(not gaia.is_valid_user("nobody_here"), "is_valid_user(unknown) should be false")
+    gaia.share_group_create(group_name="aq team", description="astroquery & friends")
+    groups = gaia.load_groups()
+    expect(any(g.title == "aq team" for g in groups), f"groups {[g.title for g in groups]}")
+    if OTHER:
+        gaia.share_group_add_user(group_name="aq team", user_id=OTHER)
+        g = gaia.load_group("aq team")
+        expect(OTHER in [u.id for u in g.users], f"members {[u.id for u in g.users]}")
+    gaia.share_table(group_name="aq team", table_name=f"user_{USER}.aq_stars", description="shared stars")
+    items = gaia.load_shared_items()
+    expect(any(i.title == f"user_{USER}.aq_stars" for i in items), f"items {[i.title for i in items]}")
+    gaia.share_table_stop(table_name=f"user_{USER}.aq_stars", group_name="aq team")
+    expect(not any(i.title == f"user_{USER}.aq_stars" for i in gaia.load_shared_items() or []), "still shared")
+    if OTHER:
+        gaia.share_group_delete_user(group_name="aq team", user_id=OTHER)
+    gaia.share_group_delete(group_name="aq team")
+    expect(not any(g.title == "aq team" for g in gaia.load_groups() or []), "group not deleted")
+
+
+check("sharing: is_valid_user, groups, share_table, share_table_stop, group delete", sharing)
 
 
 def delete_table():

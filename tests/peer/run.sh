@@ -13,7 +13,7 @@ fi
 DATA="$(mktemp -d /tmp/deno-gaia-peer-XXXXXX)"
 LOG="$DATA/serve.log"
 PASSWORD="peer-$(date +%s)-$$"
-printf 'peer:%s\n' "$PASSWORD" > "$DATA/users"
+printf 'peer:%s\npeer2:%s-2\n' "$PASSWORD" "$PASSWORD" > "$DATA/users"
 chmod 600 "$DATA/users"
 deno run -A cli.ts serve --port 0 --data-dir "$DATA/archive" --users-file "$DATA/users" > "$LOG" 2>&1 &
 PID=$!
@@ -33,6 +33,6 @@ if [ -z "$URL" ]; then
   exit 1
 fi
 WORK="$(mktemp -d "$DATA/work-XXXX")"
-(cd "$WORK" && /usr/bin/python3 "$OLDPWD/tests/peer/astroquery_check.py" "$URL" peer "$PASSWORD")
+(cd "$WORK" && /usr/bin/python3 "$OLDPWD/tests/peer/astroquery_check.py" "$URL" peer "$PASSWORD" peer2)
 STATUS=$?
 exit $STATUS
