@@ -25,7 +25,7 @@ import { DataLinkProduct } from "./product.ts";
  *   table: tableFromArrays({ wavelength: new Float64Array([846, 847]), flux: new Float64Array([1, 0.9]) }),
  * });
  * const all = new DataLinkProducts([spec(1n), spec(2n)]);
- * if (all.get(2n, "RVS")?.sourceId !== 2n) throw new Error();
+ * if (all.get(2n, "RVS")?.sourceId !== 2n || all.get("Gaia DR3 1")?.sourceId !== 1n) throw new Error();
  * if (all.table("RVS").numRows !== 4) throw new Error();
  * ```
  */
@@ -103,7 +103,7 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
    * product, or the first one).
    */
   get(sourceId: bigint | number | string, type?: string): DataLinkProduct | undefined {
-    const m = this.#byId().get(BigInt(sourceId).toString());
+    const m = this.#byId().get(sourceKey(sourceId));
     if (!m) return undefined;
     if (type !== undefined) return m.get(type.toUpperCase())?.[0];
     return m.values().next().value?.[0];
@@ -111,7 +111,7 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
 
   /** Every product of a source, by type. */
   forSource(sourceId: bigint | number | string): Map<string, DataLinkProduct[]> {
-    return this.#byId().get(BigInt(sourceId).toString()) ?? new Map();
+    return this.#byId().get(sourceKey(sourceId)) ?? new Map();
   }
 
   /** Every product file of a type. */
@@ -183,6 +183,19 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
   }
+}
+
+/** A source id as text from a bigint, a safe number, digits or a designation (`Gaia DR3 42`). */
+function sourceKey(id: bigint | number | string): string {
+  if (typeof id === "string") {
+    const m = /^\s*(?:Gaia\s+\w+\s+)?(\d{1,20})\s*$/i.exec(id);
+    if (!m) throw new TypeError(`Cannot read ${JSON.stringify(id)} as a source id`);
+    return BigInt(m[1]).toString();
+  }
+  if (typeof id === "number" && !Number.isSafeInteger(id)) {
+    throw new RangeError(`Source id ${id} is not exact as a JS number; pass a bigint or a string`);
+  }
+  return BigInt(id).toString();
 }
 
 function splitBySource(table: Table): Map<bigint, Table[]> {

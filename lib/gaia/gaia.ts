@@ -253,7 +253,7 @@ export class Gaia implements AsyncDisposable {
   readonly datalink: {
     links(
       ids: DataLinkIds,
-      options?: { release?: string; signal?: AbortSignal },
+      options?: { release?: string; linkingParameter?: string; signal?: AbortSignal },
     ): Promise<DataLinkLinks>;
     load(ids: DataLinkIds, options?: DataLinkLoadOptions): Promise<DataLinkProducts>;
   };
