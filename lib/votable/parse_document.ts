@@ -6,7 +6,8 @@
  * @module
  */
 import { RecordBatch, Table } from "apache-arrow";
-import { type ByteSource, openByteStream } from "../io/source.ts";
+import type { ByteSource } from "../io/source.ts";
+import { openVOTableStream } from "./open.ts";
 import { DEFAULT_BATCH_SIZE, type ReaderOptions } from "../table/reader.ts";
 import type { VOTableDocument, VOTableResource, VOTableTable } from "./document.ts";
 import {
@@ -63,7 +64,7 @@ export async function parseVOTableDocument(
   options: ParseVOTableOptions = {},
 ): Promise<VOTableDocument> {
   const { signal, maxBytes, onBytes } = options;
-  const stream = await openByteStream(source, {
+  const stream = await openVOTableStream(source, {
     ...(signal ? { signal } : {}),
     ...(maxBytes !== undefined ? { maxBytes } : {}),
   });
@@ -195,7 +196,7 @@ function buildDocument(
 export async function parseVOTableError(source: ByteSource): Promise<string | undefined> {
   let input: ByteInput | undefined;
   try {
-    input = new ByteInput(await openByteStream(source));
+    input = new ByteInput(await openVOTableStream(source, {}));
     const parser = new VOTableParser(input, { wants: () => false, batchSize: DEFAULT_BATCH_SIZE });
     for await (const _ of parser.events()) { /* no tables wanted */ }
     const st = queryStatusOf(parser.statusInfos);

@@ -5,7 +5,8 @@
  * @module
  */
 import { type RecordBatch, Schema } from "apache-arrow";
-import { type ByteSource, openByteStream } from "../io/source.ts";
+import type { ByteSource } from "../io/source.ts";
+import { openVOTableStream } from "./open.ts";
 import {
   DEFAULT_BATCH_SIZE,
   type ReaderOptions,
@@ -114,7 +115,7 @@ class VOTableReader implements TableReader {
   async #open(): Promise<AsyncGenerator<ParseEvent>> {
     if (this.#events) return this.#events;
     const { signal, maxBytes, onBytes } = this.#options;
-    const stream = await openByteStream(this.#source, {
+    const stream = await openVOTableStream(this.#source, {
       ...(signal ? { signal } : {}),
       ...(maxBytes !== undefined ? { maxBytes } : {}),
     });

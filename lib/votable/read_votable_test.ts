@@ -331,3 +331,28 @@ Deno.test("readVOTable() reads a very large cell arriving in small chunks", asyn
   const { table } = await collectTable(readVOTable(chunked(doc, 4096)));
   assert.equal((table.getChild("s")!.get(0) as string).length, big.length);
 });
+
+Deno.test("readVOTable() transcodes ISO-8859-1 and UTF-16 documents, and refuses unknown encodings", async () => {
+  const body =
+    `<VOTABLE><RESOURCE><INFO name="who" value="Hélène"/><TABLE><FIELD name="s" datatype="char" arraysize="*"/>` +
+    `<DATA><TABLEDATA><TR><TD>café</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>`;
+  const latin1 = Uint8Array.from(
+    `<?xml version="1.0" encoding="ISO-8859-1"?>${body}`,
+    (c) => c.charCodeAt(0),
+  );
+  assert.equal(latin1.includes(0xe9), true);
+  const a = await collectTable(readVOTable(chunked(latin1, 5)));
+  assert.equal(a.table.getChild("s")!.get(0), "café");
+  assert.equal(a.meta.infos[0].value, "Hélène");
+  const text = `<?xml version="1.0" encoding="UTF-16"?>${body}`;
+  const utf16 = new Uint8Array(2 + text.length * 2);
+  utf16[0] = 0xff;
+  utf16[1] = 0xfe;
+  for (let i = 0; i < text.length; i++) utf16[2 + 2 * i] = text.charCodeAt(i);
+  const b = await collectTable(readVOTable(utf16));
+  assert.equal(b.table.getChild("s")!.get(0), "café");
+  await assert.rejects(
+    () => collectTable(readVOTable(`<?xml version="1.0" encoding="x-no-such"?>${body}`)),
+    /character encoding "x-no-such" is not supported/,
+  );
+});
