@@ -82,6 +82,9 @@ export interface NullRules {
   format: string;
 }
 
+/** Rows per block when filling columns: the block's text stays in the CPU cache. */
+export const ROW_BLOCK = 1024;
+
 const INFER_INT = 1;
 const INFER_FLOAT = 2;
 const INFER_BOOL = 4;
@@ -98,23 +101,28 @@ export function inferTypes(spans: FieldSpans, rules: NullRules): DataType[] {
   const { buf, starts, ends, flags, ncols, rows } = spans;
   const seen = new Uint8Array(ncols);
   const words = new Int32Array(2);
-  for (let c = 0; c < ncols; c++) {
-    let k = 0;
-    for (let r = 0; r < rows; r++) {
-      const i = r * ncols + c;
-      const s = starts[i], e = ends[i], fl = flags[i];
-      if (isNull(buf, s, e, fl, rules)) continue;
-      if (fl & QUOTED) {
-        // Quoted text is text, unless it is a number (some writers quote everything).
-        if (e === s) {
-          k |= INFER_STRING;
-          continue;
+  // Row blocks, so that a block's text stays in cache across the column passes.
+  for (let r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+    const r1 = Math.min(rows, r0 + ROW_BLOCK);
+    for (let c = 0; c < ncols; c++) {
+      let k = seen[c];
+      if (k & INFER_STRING) continue;
+      for (let r = r0; r < r1; r++) {
+        const i = r * ncols + c;
+        const s = starts[i], e = ends[i], fl = flags[i];
+        if (isNull(buf, s, e, fl, rules)) continue;
+        if (fl & QUOTED) {
+          // Quoted text is text, unless it is a number (some writers quote everything).
+          if (e === s) {
+            k |= INFER_STRING;
+            break;
+          }
         }
+        k |= classify(buf, s, e, words);
+        if (k & INFER_STRING) break;
       }
-      if (k & INFER_STRING) break;
-      k |= classify(buf, s, e, words);
+      seen[c] = k;
     }
-    seen[c] = k;
   }
   const out: DataType[] = [];
   for (let c = 0; c < ncols; c++) {
@@ -271,6 +279,58 @@ function simpleDecimal(buf: Uint8Array, s: number, e: number): number {
   return Number(String.fromCharCode.apply(null, buf.subarray(s, e) as unknown as number[]));
 }
 
+const TWO32 = 4294967296;
+
+/**
+ * Signed decimal integers of up to 19 digits (source_id, solution_id) into
+ * two's complement words without a digit-by-digit carry: the text is split
+ * into a head (all but the last 9 digits, < 2^34) and a tail (< 10^9), and
+ * head × 10^9 + tail is formed exactly from 16-bit pieces. Returns false for
+ * anything else (signs other than "-", spaces, hex, out of range), which the
+ * general parser then handles or reports.
+ */
+function int64Words(buf: Uint8Array, s: number, e: number, out: Int32Array): boolean {
+  let i = s;
+  const neg = buf[i] === 0x2d;
+  if (neg) i++;
+  const n = e - i;
+  if (n < 1 || n > 19) return false;
+  const split = n > 9 ? e - 9 : i;
+  let head = 0;
+  for (; i < split; i++) {
+    const c = buf[i] - 0x30;
+    if (c < 0 || c > 9) return false;
+    head = head * 10 + c;
+  }
+  let tail = 0;
+  for (; i < e; i++) {
+    const c = buf[i] - 0x30;
+    if (c < 0 || c > 9) return false;
+    tail = tail * 10 + c;
+  }
+  // v = head * 1e9 + tail, head = hh * 2^16 + hl.
+  const hh = Math.floor(head / 65536);
+  const hl = head - hh * 65536;
+  const a = hh * 1e9; // < 2^48: exact
+  const b = hl * 1e9 + tail; // < 2^47: exact
+  const aHigh = Math.floor(a / 65536);
+  let lo = (a - aHigh * 65536) * 65536 + b;
+  const carry = Math.floor(lo / TWO32);
+  lo -= carry * TWO32;
+  let hi = aHigh + carry;
+  if (neg) {
+    if (hi > 0x80000000 || (hi === 0x80000000 && lo !== 0)) return false;
+    if (lo === 0) hi = (TWO32 - hi) % TWO32;
+    else {
+      lo = TWO32 - lo;
+      hi = TWO32 - 1 - hi;
+    }
+  } else if (hi >= 0x80000000) return false;
+  out[0] = lo | 0;
+  out[1] = hi | 0;
+  return true;
+}
+
 /** True when the field is null under the rules. */
 export function isNull(
   buf: Uint8Array,
@@ -385,8 +445,9 @@ function fail(
 }
 
 /**
- * Appends column `c` of a batch of fields to its builder, parsing by the
- * builder's type.
+ * Appends column `c` of a batch of fields (rows `from` to `to`) to its
+ * builder, parsing by the builder's type. Callers fill all columns a block
+ * of rows at a time ({@linkcode appendRows}).
  *
  * @throws {CsvSyntaxError} for a value that is not of the column's type, with its line.
  */
@@ -397,8 +458,10 @@ export function appendColumn(
   builder: ColumnBuilder,
   rules: NullRules,
   inferredFrom?: number,
+  from = 0,
+  to: number = spans.rows,
 ): void {
-  const { buf, starts, ends, flags, ncols, rows } = spans;
+  const { buf, starts, ends, flags, ncols } = spans;
   const t = builder.type as DataType;
   const hint = inferredFrom
     ? ` (the type was inferred from the first ${inferredFrom} rows; pass "schema" or a larger "inferRows")`
@@ -406,7 +469,7 @@ export function appendColumn(
   switch (t.typeId) {
     case Type.Utf8: {
       const b = builder as Utf8Builder;
-      for (let r = 0; r < rows; r++) {
+      for (let r = from; r < to; r++) {
         const i = r * ncols + c;
         const s = starts[i], e = ends[i], fl = flags[i];
         if (isNull(buf, s, e, fl, rules)) b.appendNull();
@@ -421,7 +484,7 @@ export function appendColumn(
     }
     case Type.Float: {
       const b = builder as NumberBuilder;
-      for (let r = 0; r < rows; r++) {
+      for (let r = from; r < to; r++) {
         const i = r * ncols + c;
         const s = starts[i], e = ends[i], fl = flags[i];
         if (isNull(buf, s, e, fl, rules) || e === s) {
@@ -441,11 +504,13 @@ export function appendColumn(
       if (it.bitWidth === 64) {
         const b = builder as BigIntBuilder;
         const unsigned = !it.isSigned;
-        for (let r = 0; r < rows; r++) {
+        for (let r = from; r < to; r++) {
           const i = r * ncols + c;
           const s = starts[i], e = ends[i], fl = flags[i];
           if (isNull(buf, s, e, fl, rules) || e === s) b.appendNull();
-          else if (parseInt64Ascii(buf, s, e, scratch, unsigned)) {
+          else if (!unsigned && int64Words(buf, s, e, scratch)) {
+            b.appendWords(scratch[0], scratch[1]);
+          } else if (parseInt64Ascii(buf, s, e, scratch, unsigned)) {
             b.appendWords(scratch[0], scratch[1]);
           } else {fail(
               spans,
@@ -462,7 +527,7 @@ export function appendColumn(
       const bits = it.bitWidth;
       const min = it.isSigned ? -(2 ** (bits - 1)) : 0;
       const max = it.isSigned ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
-      for (let r = 0; r < rows; r++) {
+      for (let r = from; r < to; r++) {
         const i = r * ncols + c;
         const s = starts[i], e = ends[i], fl = flags[i];
         if (isNull(buf, s, e, fl, rules) || e === s) {
@@ -477,7 +542,7 @@ export function appendColumn(
     }
     case Type.Bool: {
       const b = builder as BoolBuilder;
-      for (let r = 0; r < rows; r++) {
+      for (let r = from; r < to; r++) {
         const i = r * ncols + c;
         const s = starts[i], e = ends[i], fl = flags[i];
         if (isNull(buf, s, e, fl, rules)) {
@@ -494,7 +559,7 @@ export function appendColumn(
     }
     case Type.List:
     case Type.FixedSizeList: {
-      for (let r = 0; r < rows; r++) {
+      for (let r = from; r < to; r++) {
         const i = r * ncols + c;
         const s = starts[i], e = ends[i], fl = flags[i];
         if (isNull(buf, s, e, fl, rules)) {
@@ -523,6 +588,27 @@ export function appendColumn(
  * Reads an array value written as text: items separated by spaces and/or
  * commas, optionally in `[...]` or `(...)` (VOTable TABLEDATA style, or JSON).
  */
+/**
+ * Appends all rows of a batch of fields to the builders, a block of rows at
+ * a time for every column (the spans are row-major: filling one column over
+ * the whole batch would miss the cache on every value).
+ */
+export function appendRows(
+  spans: FieldSpans,
+  fields: readonly Field[],
+  builders: readonly ColumnBuilder[],
+  rules: NullRules,
+  inferredFrom?: number,
+): void {
+  const rows = spans.rows;
+  for (let r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+    const r1 = Math.min(rows, r0 + ROW_BLOCK);
+    for (let c = 0; c < spans.ncols; c++) {
+      appendColumn(spans, c, fields[c]!, builders[c]!, rules, inferredFrom, r0, r1);
+    }
+  }
+}
+
 function appendArrayText(
   spans: FieldSpans,
   r: number,

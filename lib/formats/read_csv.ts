@@ -9,7 +9,7 @@ import { type ByteSource, openByteStream } from "../io/source.ts";
 import { buildersFor, finishBatch } from "../table/builders.ts";
 import { DEFAULT_BATCH_SIZE, type ReaderOptions, type TableReader } from "../table/reader.ts";
 import {
-  appendColumn,
+  appendRows,
   checkTextType,
   inferTypes,
   type NullRules,
@@ -340,9 +340,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
           inferredFrom = sp.rows;
         }
         if (sp.rows > 0) {
-          for (let c = 0; c < ncols; c++) {
-            appendColumn(sp, c, schema.fields[c]!, builders![c]!, rules, inferredFrom);
-          }
+          appendRows(sp, schema.fields, builders!, rules, inferredFrom);
           const rows = sp.rows;
           sp.rows = 0;
           if (tok.maxRows !== batchSize) tok.setColumns(ncols, batchSize);

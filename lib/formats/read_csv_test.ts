@@ -316,3 +316,32 @@ Deno.test("readCsv() parses decimal text exactly as Number() does", async () => 
     { numRuns: 300 },
   );
 });
+
+Deno.test("readCsv() reads every 64-bit integer exactly, and rejects one out of range", async () => {
+  const fc = (await import("fast-check")).default;
+  const schema = new Schema([new Field("x", new Int64())]);
+  const ints = fc.oneof(
+    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+    fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }),
+    fc.constantFrom(-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n, 10n ** 18n, -(10n ** 9n), 999999999n),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(ints, { minLength: 1, maxLength: 40 }), async (xs) => {
+      const { table } = await collectTable(
+        readCsv(xs.join("\n") + "\n", { schema, header: false }),
+      );
+      const col = table.getChild("x")!;
+      xs.forEach((x, i) => assert.equal(col.get(i), x));
+    }),
+    { numRuns: 300 },
+  );
+  for (
+    const bad of ["9223372036854775808", "-9223372036854775809", "99999999999999999999", "1e3"]
+  ) {
+    await rejects(
+      collectTable(readCsv(bad + "\n", { schema, header: false })),
+      CsvSyntaxError,
+      /not a 64-bit integer/,
+    );
+  }
+});

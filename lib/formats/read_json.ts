@@ -16,7 +16,7 @@ import type { ColumnMeta, InfoElement, ParamElement, QueryStatus } from "../tabl
 import { DEFAULT_BATCH_SIZE, type ReaderOptions, type TableReader } from "../table/reader.ts";
 import { fieldSpec, uniqueNames } from "../votable/fields.ts";
 import {
-  appendColumn,
+  appendRows,
   checkTextType,
   type FieldSpans,
   JSON_ESCAPED,
@@ -146,9 +146,7 @@ export function readJson(source: ByteSource, options: JsonReaderOptions = {}): T
           ctx.setSchema(t.schema);
           const bs = buildersFor(t.schema);
           const spans = t.spans;
-          for (let col = 0; col < spans.ncols; col++) {
-            appendColumn(spans, col, t.schema.fields[col]!, bs[col]!, RULES);
-          }
+          appendRows(spans, t.schema.fields, bs, RULES);
           yield finishBatch(t.schema, bs);
           continue;
         }
@@ -246,17 +244,13 @@ export function readJson(source: ByteSource, options: JsonReaderOptions = {}): T
         await need(() => s.scanRow(spans, row, schema, eof));
         row++;
         if (spans.rows === spans.starts.length / Math.max(1, ncols) || spans.rows >= batchSize) {
-          for (let col = 0; col < ncols; col++) {
-            appendColumn(spans, col, schema.fields[col]!, builders[col]!, RULES);
-          }
+          appendRows(spans, schema.fields, builders, RULES);
           spans.rows = 0;
           yield finishBatch(schema, builders);
         }
       }
       if (spans.rows > 0) {
-        for (let col = 0; col < ncols; col++) {
-          appendColumn(spans, col, schema.fields[col]!, builders[col]!, RULES);
-        }
+        appendRows(spans, schema.fields, builders, RULES);
         spans.rows = 0;
         yield finishBatch(schema, builders);
       }
