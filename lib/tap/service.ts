@@ -129,6 +129,26 @@ function queryText(adql: string | AdqlFragment): string {
  * await using job = await tap.submit("SELECT COUNT(*) FROM gaiadr3.gaia_source");
  * console.log((await job.result()).table.toArray());
  * ```
+ *
+ * @example A tiny TAP server on loopback (runs as a test)
+ * ```ts
+ * import { TapService } from "./service.ts";
+ * const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+ *   const form = await req.formData();
+ *   if (form.get("MAXREC") !== "2") return new Response("bad", { status: 400 });
+ *   return new Response("source_id,ra\n5929246508730155392,56.75\n1,57.0\n", {
+ *     headers: { "content-type": "text/csv;header=present" },
+ *   });
+ * });
+ * try {
+ *   const tap = new TapService(`http://127.0.0.1:${server.addr.port}/tap`);
+ *   const r = await tap.query("SELECT source_id, ra FROM t", { format: "csv", maxrec: 2 });
+ *   if (r.table.getChild("source_id")!.get(0) !== 5929246508730155392n) throw new Error("int64 lost");
+ *   if (r.status !== "OVERFLOW" || r.statusReported) throw new Error("2 rows at MAXREC=2: overflow inferred");
+ * } finally {
+ *   await server.shutdown();
+ * }
+ * ```
  */
 export class TapService {
   /** The service's base URL (without trailing slash). */
