@@ -689,14 +689,12 @@ export class ArchiveEngine {
           resolveTable: this.#resolver(ctx, uploads, adql),
           limit: effective + 1,
         });
-        const { table } = await this.#run(con, translation.sql, translation.columns, {
-          maxRows: effective + 1,
+        // LIMIT effective + 1 in SQL; read `effective` rows and note whether one more exists
+        const { table, more } = await this.#run(con, translation.sql, translation.columns, {
+          maxRows: effective,
           signal: ctx.signal,
         });
-        if (table.numRows > effective) {
-          return { table: table.slice(0, effective), overflow: true };
-        }
-        return { table, overflow: false };
+        return { table, overflow: more };
       } finally {
         for (const t of temps) {
           await con.run(`DROP TABLE IF EXISTS temp.${quoteSqlIdentifier(t)}`).catch(() => {});
@@ -710,7 +708,7 @@ export class ArchiveEngine {
     sql: string,
     columns: OutputColumn[] | undefined,
     options: { maxRows?: number; signal?: AbortSignal },
-  ): Promise<{ table: Table; typeIds: DuckDBTypeId[] }> {
+  ): Promise<{ table: Table; typeIds: DuckDBTypeId[]; more: boolean }> {
     return await this.#guarded(con, options.signal, async () => {
       const result = await con.stream(sql);
       return await duckdbResultToArrow(

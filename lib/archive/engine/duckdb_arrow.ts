@@ -460,7 +460,8 @@ export interface ResultField {
  * @param fields Names and metadata for the columns (same order and count), or
  * undefined to use DuckDB's column names.
  * @param options `maxRows`: stop after this many rows; `signal`: abort between chunks.
- * @returns The table and the DuckDB type ids of its columns.
+ * @returns The table, the DuckDB type ids of its columns, and `more`: whether
+ * rows were left unread after `maxRows`.
  *
  * @example Read a query into Arrow
  * ```ts
@@ -480,7 +481,7 @@ export async function duckdbResultToArrow(
   result: DuckDBResult,
   fields?: (types: DuckDBTypeId[]) => ResultField[],
   options: { maxRows?: number; signal?: AbortSignal } = {},
-): Promise<{ table: Table; typeIds: DuckDBTypeId[] }> {
+): Promise<{ table: Table; typeIds: DuckDBTypeId[]; more: boolean }> {
   const count = result.columnCount;
   const typeIds: DuckDBTypeId[] = [];
   for (let c = 0; c < count; c++) typeIds.push(result.columnTypeId(c));
@@ -488,15 +489,24 @@ export async function duckdbResultToArrow(
   const acc = kinds.map((k) => new ColumnAccumulator(k, 2048));
   const max = options.maxRows ?? Infinity;
   let rows = 0;
-  while (rows < max) {
+  let more = false;
+  for (;;) {
     options.signal?.throwIfAborted();
     const chunk: DuckDBDataChunk | null = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
+    if (rows >= max) {
+      more = true;
+      break;
+    }
     const n = Math.min(chunk.rowCount, max - rows);
     for (let c = 0; c < count; c++) {
       acc[c].append(chunk.getColumnVector(c) as unknown as RawVector, n);
     }
     rows += n;
+    if (n < chunk.rowCount) {
+      more = true;
+      break;
+    }
   }
   const meta = fields
     ? fields(typeIds)
@@ -512,5 +522,5 @@ export async function duckdbResultToArrow(
     nullCount: 0,
     children,
   });
-  return { table: new Table(schema, new RecordBatch(schema, data)), typeIds };
+  return { table: new Table(schema, new RecordBatch(schema, data)), typeIds, more };
 }
