@@ -84,7 +84,12 @@ if (import.meta.main) {
     const probed = `${dir}/page.html`;
     await Deno.writeTextFile(probed, page.replace(/<\/head>/i, `${PROBE}</head>`));
     const url = `file://${probed}`;
-    const dom = await chromium(["--virtual-time-budget=5000", "--dump-dom", url]);
+    const dom = await chromium([
+      `--window-size=${WIDTH},${HEIGHT}`,
+      "--virtual-time-budget=5000",
+      "--dump-dom",
+      url,
+    ]);
     const m = /<meta name="deno-gaia-probe" content="([^"]*)"/.exec(dom.stdout);
     const probe = m ? JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&amp;/g, "&")) : undefined;
     check(
