@@ -356,3 +356,32 @@ Deno.test("readVOTable() transcodes ISO-8859-1 and UTF-16 documents, and refuses
     /character encoding "x-no-such" is not supported/,
   );
 });
+
+Deno.test("parseVOTableDocument() reads the Gaia DataLink products (BINARY2 with variable arrays)", async () => {
+  const { unzipSync } = await import("fflate");
+  const zip = unzipSync(aq("gaia_dr3_source_id_5937083312263887616_dl_products_vot.zip"));
+  const get = async (prefix: string) => {
+    const name = Object.keys(zip).find((n) => n.startsWith(prefix))!;
+    const doc = await parseVOTableDocument(zip[name]);
+    assert.equal(doc.tables[0].format, "votable/binary2");
+    return doc.tables[0].table;
+  };
+  const mcmc = await get("MCMC_MSC");
+  assert.equal(mcmc.numRows, 100);
+  assert.equal(mcmc.getChild("source_id")!.get(0), 5937083312263887616n);
+  const sampled = await get("XP_SAMPLED");
+  assert.equal(sampled.numRows, 343);
+  assert.equal(sampled.getChild("wavelength")!.get(0), 336);
+  const cont = await get("XP_CONTINUOUS");
+  assert.equal(cont.numRows, 1);
+  const row = cont.get(0)!.toJSON();
+  const n = row.bp_n_parameters as number;
+  assert.equal(n, 55);
+  assert.equal((row.bp_coefficients as { length: number }).length, n);
+  assert.equal((row.bp_coefficient_errors as { length: number }).length, n);
+  assert.equal((row.bp_coefficient_correlations as { length: number }).length, (n * (n - 1)) / 2);
+  assert.equal(
+    String(cont.schema.fields.find((f) => f.name === "bp_coefficients")!.type),
+    "List<Float64>",
+  );
+});
