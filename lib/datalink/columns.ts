@@ -11,6 +11,7 @@ import type { ParamElement } from "../table/metadata.ts";
 
 /** A product column that should be there and is not. */
 export class MissingColumnError extends TypeError {
+  /** Names the product, the columns looked for and the ones present. */
   constructor(product: string, names: readonly string[], table: Table) {
     super(
       `${product} product has no ${

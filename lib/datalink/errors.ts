@@ -20,6 +20,11 @@ import { TableFormatError } from "../io/errors.ts";
 export class ZipFormatError extends TableFormatError {
   /** The entry being read, when known. */
   readonly entry: string | undefined;
+  /**
+   * Creates the instance.
+   * @param message what went wrong
+   * @param options the entry and byte offset.
+   */
   constructor(message: string, options: { entry?: string; offset?: number; cause?: unknown } = {}) {
     super(message, {
       format: "zip",
@@ -46,6 +51,11 @@ export class ZipFormatError extends TableFormatError {
 export class DataLinkError extends Error {
   /** HTTP status of the answer, when there was one. */
   readonly status: number | undefined;
+  /**
+   * Creates the instance.
+   * @param message what went wrong
+   * @param options the HTTP status and cause.
+   */
   constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "DataLinkError";

@@ -31,8 +31,11 @@ import { bigintAt, column } from "./columns.ts";
 export interface DataLinkProgress {
   /** IDs whose chunk has finished (found, empty or failed). */
   sourcesDone: number;
+  /** IDs asked for. */
   sourcesTotal: number;
+  /** Requests finished. */
   chunksDone: number;
+  /** Requests in all (chunks of at most 5 000 IDs). */
   chunksTotal: number;
   /** Bytes downloaded so far (all chunks). */
   bytes: number;
@@ -94,6 +97,11 @@ export class GaiaDataLink {
   readonly release: string;
   readonly #http: HttpClient;
 
+  /**
+
+   * Creates the instance.
+   * @param options the data server root, HTTP client and default release.
+   */
   constructor(options: GaiaDataLinkOptions) {
     this.dataServer = options.dataServer.replace(/\/+$/, "");
     this.#http = options.http ?? new HttpClient();
@@ -264,6 +272,7 @@ export class GaiaDataLink {
     return new DataLinkProducts(products, manifest, progress.bytes);
   }
 
+  /** `GaiaDataLink(<data server>, <release>)`. */
   toString(): string {
     return `GaiaDataLink(${this.dataServer}, ${this.release})`;
   }

@@ -11,12 +11,15 @@ import { type Table, tableFromIPC, type Vector } from "apache-arrow";
 
 /** A Polars Series (recognised by shape; no hard dependency). */
 export interface SeriesLike {
+  /** Series name. */
   name: string;
+  /** The Series as a one-column DataFrame (read exactly through Arrow IPC). */
   toFrame(): { writeIPC(): Uint8Array };
 }
 
 /** Anything with an Arrow `table` (a TAP query result). */
 export interface HasTable {
+  /** The result's Arrow table. */
   table: Table;
 }
 

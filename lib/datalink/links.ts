@@ -17,12 +17,19 @@ import { type DataLinkIds, normaliseIds } from "./ids.ts";
 export interface DataLinkLink {
   /** The ID as the service echoes it (the Gaia archive: the designation). */
   id: string;
+  /** `access_url`: where the product is. */
   accessUrl: string | undefined;
+  /** `service_def`: the service descriptor to use, for service links. */
   serviceDef: string | undefined;
+  /** `semantics`, e.g. `#this`, `#preview`. */
   semantics: string | undefined;
+  /** `content_type`: MIME type of the product. */
   contentType: string | undefined;
+  /** `content_length` in bytes, when the service says. */
   contentLength: number | undefined;
+  /** `description`: a human description. */
   description: string | undefined;
+  /** `error_message`: why there is no link (e.g. an unknown ID). */
   errorMessage: string | undefined;
   /** The retrieval type in `access_url` (Gaia), when present. */
   retrievalType: string | undefined;
@@ -82,6 +89,10 @@ export class DataLinkLinks {
   readonly table: Table;
   /** Every row. */
   readonly rows: DataLinkLink[];
+  /**
+   * Creates the instance.
+   * @param table the `{links}` table as read.
+   */
   constructor(table: Table) {
     this.table = table;
     this.rows = linksFromTable(table);
@@ -99,12 +110,15 @@ export class DataLinkLinks {
     const s = String(id);
     return this.rows.filter((r) => r.id === s || r.id.endsWith(` ${s}`));
   }
+  /** The rows. */
   toJSON(): DataLinkLink[] {
     return this.rows;
   }
+  /** `DataLinkLinks: N links, M errors`. */
   toString(): string {
     return `DataLinkLinks: ${this.links.length} links, ${this.errors.length} errors`;
   }
+  /** Compact text for `console.log` / `Deno.inspect`. */
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
   }
@@ -131,6 +145,12 @@ export class DataLinkService {
   readonly idColumn: string | undefined;
   readonly #http: HttpClient;
 
+  /**
+
+   * Creates the instance.
+   * @param url the `{links}` endpoint
+   * @param options HTTP client, ID parameter name, constant parameters, ID column.
+   */
   constructor(
     url: string,
     options: {

@@ -13,6 +13,7 @@ export interface ManifestEntry {
   id: string;
   /** The source id, when the ID names one source. */
   sourceId: bigint | undefined;
+  /** What happened to it. */
   status: ManifestStatus;
   /** Product types found for it. */
   types: string[];

@@ -60,6 +60,11 @@ export class DataLinkProduct {
   readonly raw: Table;
   #tidy: Table | undefined;
 
+  /**
+
+   * Creates the instance.
+   * @param init the table, its type, file name, format and source.
+   */
   constructor(init: DataLinkProductInit) {
     this.type = init.type;
     this.fileName = init.fileName;

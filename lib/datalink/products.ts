@@ -38,6 +38,13 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
   readonly bytes: number;
   #index: Map<string, Map<string, DataLinkProduct[]>> | undefined;
 
+  /**
+
+   * Creates the instance.
+   * @param products product files
+   * @param manifest per-ID outcome
+   * @param bytes bytes downloaded.
+   */
   constructor(products: DataLinkProduct[], manifest = new DataLinkManifest(), bytes = 0) {
     this.products = products;
     this.manifest = manifest;
@@ -59,6 +66,7 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
     return this.products.length;
   }
 
+  /** Iterates the product files. */
   [Symbol.iterator](): Iterator<DataLinkProduct> {
     return this.products[Symbol.iterator]();
   }

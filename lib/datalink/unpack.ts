@@ -21,6 +21,7 @@ export interface UnpackOptions {
   retrievalType?: string;
   /** Largest total unpacked size. @default 2 GiB */
   maxUnpackedBytes?: number;
+  /** Stops unpacking. */
   signal?: AbortSignal;
   /** Called after each product file is read. */
   onEntry?: (product: DataLinkProduct) => void;

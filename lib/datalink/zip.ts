@@ -80,6 +80,12 @@ export class ZipArchive {
   readonly #view: DataView;
   readonly #signal: AbortSignal | undefined;
 
+  /**
+
+   * Creates the instance.
+   * @param bytes the whole archive
+   * @param limits entry count, unpacked size and abort signal.
+   */
   constructor(bytes: Uint8Array, limits: ZipLimits = {}) {
     this.#bytes = bytes;
     this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

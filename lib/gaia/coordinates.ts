@@ -9,7 +9,9 @@ import { HttpClient, HttpError, NetworkError, TimeoutError } from "../http/mod.t
 
 /** A position in degrees (ICRS). */
 export interface SkyPosition {
+  /** Right ascension, degrees. */
   ra: number;
+  /** Declination, degrees. */
   dec: number;
 }
 
@@ -20,6 +22,11 @@ export type PositionInput = SkyPosition | [number, number] | string;
 export class NameResolutionError extends Error {
   /** The name asked for. */
   readonly objectName: string;
+  /**
+   * Creates the instance.
+   * @param message what went wrong
+   * @param objectName the name asked for.
+   */
   constructor(message: string, objectName: string, options: { cause?: unknown } = {}) {
     super(message, options);
     this.name = "NameResolutionError";

@@ -61,6 +61,7 @@ export interface GaiaOptions {
   mainTable?: string;
   /** RA/Dec columns of the main table. @default "ra", "dec" */
   raColumn?: string;
+  /** Dec column of the main table. @default "dec" */
   decColumn?: string;
   /** Default `TOP` of `coneSearch`/`queryObject` (astroquery's ROW_LIMIT); -1 for none. @default 50 */
   rowLimit?: number;
@@ -89,22 +90,33 @@ export interface ConeSearchOptions {
   radius: Angle;
   /** Table to search. @default the client's mainTable */
   table?: string;
+  /** Columns to select. @default all */
   columns?: string[];
+  /** RA column. @default the client's raColumn */
   raColumn?: string;
+  /** Dec column. @default the client's decColumn */
   decColumn?: string;
   /** TOP; -1 for none. @default the client's rowLimit */
   rowLimit?: number;
+  /** Cancels the query. */
   signal?: AbortSignal;
+  /** Progress of the download. */
   onProgress?: QueryOptions["onProgress"];
 }
 
 /** Options of the object query (a circle, or a box with width and height). */
 export interface QueryObjectOptions {
+  /** Circle radius: degrees, `"2 arcmin"`, `{value, unit}`. */
   radius?: Angle;
+  /** Box width (with `height`). */
   width?: Angle;
+  /** Box height (with `width`). */
   height?: Angle;
+  /** Columns to select. @default all */
   columns?: string[];
+  /** TOP; -1 for none. @default the client's rowLimit */
   rowLimit?: number;
+  /** Cancels the query. */
   signal?: AbortSignal;
 }
 
@@ -120,23 +132,31 @@ export interface CrossMatchOptions {
   radius?: Angle;
   /** Return the job without waiting. @default false */
   background?: boolean;
+  /** Cancels the job creation and the wait. */
   signal?: AbortSignal;
 }
 
 /** Options of the ADQL cross-match. */
 export interface CrossMatchBasicOptions {
+  /** Fully qualified first table. */
   tableA: string;
+  /** RA column of the first table. */
   raA: string;
+  /** Dec column of the first table. */
   decA: string;
-  /** @default the main table */
+  /** Fully qualified second table. @default the main table */
   tableB?: string;
+  /** RA column of the second table. @default the client's raColumn */
   raB?: string;
+  /** Dec column of the second table. @default the client's decColumn */
   decB?: string;
   /** Radius: arcsec when a number. @default 1 arcsec */
   radius?: Angle;
   /** Job name. */
   resultsName?: string;
+  /** Return the job without waiting. @default false */
   background?: boolean;
+  /** Cancels the job creation and the wait. */
   signal?: AbortSignal;
 }
 
@@ -244,6 +264,7 @@ export class Gaia implements AsyncDisposable {
   mainTable: string;
   /** RA / Dec columns of the main table. */
   raColumn: string;
+  /** Dec column of the main table. */
   decColumn: string;
   /** Default TOP of helper queries (astroquery's ROW_LIMIT); -1 for none. */
   rowLimit: number;
@@ -276,6 +297,12 @@ export class Gaia implements AsyncDisposable {
   readonly #sesameUrl: string | undefined;
   #label: string;
 
+  /**
+
+   * Creates the instance.
+   * @param options archive, release, main table, row limit, HTTP client
+   * @param loader resolves the archive on first use (local archive).
+   */
   constructor(options: GaiaOptions = {}, loader?: CoreLoader) {
     this.release = releaseInfo(options.release ?? "DR3");
     this.mainTable = options.mainTable ?? this.release.mainTable;
@@ -914,6 +941,7 @@ export class Gaia implements AsyncDisposable {
     }
   }
 
+  /** Same as {@linkcode Gaia.close} (for `await using`). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
@@ -937,6 +965,7 @@ export class Gaia implements AsyncDisposable {
     };
   }
 
+  /** Compact text for `console.log` / `Deno.inspect`. */
   [INSPECT](): string {
     return this.toString();
   }

@@ -34,13 +34,17 @@ const MAS = Math.PI / (180 * 3_600_000);
 
 /** One astrometric state. Angles in degrees, motions in mas/yr, parallax in mas, radial velocity in km/s. */
 export interface AstrometricState {
+  /** Right ascension, degrees. */
   ra: number;
+  /** Declination, degrees. */
   dec: number;
   /** μα* = μα cos δ. */
   pmra: number;
+  /** Proper motion in declination, mas/yr. */
   pmdec: number;
   /** Parallax; NaN or ≤ 0 when unknown (then the radial velocity is not used). */
   parallax?: number;
+  /** Radial velocity, km/s; NaN when unknown. */
   radialVelocity?: number;
 }
 

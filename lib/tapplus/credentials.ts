@@ -29,6 +29,12 @@ export class Credentials {
   readonly user: string;
   readonly #password: string;
 
+  /**
+
+   * Creates the instance.
+   * @param user the user name
+   * @param password kept in a private field only.
+   */
   constructor(user: string, password: string) {
     if (!user.trim()) throw new AuthError("The user name is empty", { reason: "no-credentials" });
     if (!password) {
@@ -55,10 +61,12 @@ export class Credentials {
     return { user: this.user, password: "***" };
   }
 
+  /** `Deno.inspect` form without the password. */
   [INSPECT](): string {
     return this.toString();
   }
 
+  /** Node `util.inspect` form without the password. */
   [NODE_INSPECT](): string {
     return this.toString();
   }
@@ -66,8 +74,11 @@ export class Credentials {
 
 /** A warning about how credentials are stored (e.g. a world-readable file). */
 export interface CredentialsWarning {
+  /** What is wrong. */
   kind: "file-permissions";
+  /** The warning, with the command that fixes it. */
   message: string;
+  /** The file concerned. */
   path: string;
 }
 

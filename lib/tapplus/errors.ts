@@ -29,6 +29,11 @@ export class AuthError extends Error {
   readonly reason: AuthErrorReason;
   /** HTTP status of the refusal, when there was one. */
   readonly status: number | undefined;
+  /**
+   * Creates the instance.
+   * @param message what happened (never the password)
+   * @param options reason, HTTP status, cause.
+   */
   constructor(
     message: string,
     options: { reason: AuthErrorReason; status?: number; cause?: unknown },
@@ -56,6 +61,11 @@ export class TapPlusError extends Error {
   readonly status: number | undefined;
   /** The server's own message. */
   readonly serverMessage: string | undefined;
+  /**
+   * Creates the instance.
+   * @param message what was being done
+   * @param options HTTP status and the server's message.
+   */
   constructor(
     message: string,
     options: { status?: number; serverMessage?: string; cause?: unknown } = {},

@@ -48,6 +48,7 @@ export interface ArchiveEvent {
   type: number;
   /** Its name, e.g. `JOB_CREATED`; undefined for a number this client does not know. */
   name: EventName | undefined;
+  /** The event's family. */
   category: EventCategory;
   /** When it happened. */
   time: Date;

@@ -7,10 +7,13 @@
 
 /** One notification of the archive. */
 export interface ArchiveNotification {
+  /** Notification id, e.g. `1653401204784D`. */
   id: string;
   /** Numeric type (e.g. -100 maintenance), when given. */
   type: number | undefined;
+  /** Numeric subtype, when given. */
   subtype: number | undefined;
+  /** The text to show. */
   message: string;
 }
 

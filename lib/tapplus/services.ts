@@ -89,10 +89,13 @@ export interface JobFilter {
   after?: Date;
   /** Jobs created before. */
   before?: Date;
+  /** Jobs to skip. */
   offset?: number;
+  /** Most jobs returned. */
   limit?: number;
   /** Sort, e.g. `CREATION_TIME:DESC`. @default "CREATION_TIME:DESC" */
   order?: string;
+  /** Cancels the request. */
   signal?: AbortSignal;
 }
 
@@ -148,10 +151,15 @@ export async function deleteJobs(
 
 /** One GloTS table hit. */
 export interface GlotsTable {
+  /** TAP service URL. */
   accessUrl: string;
+  /** IVOA identifier of the service. */
   ivoid: string;
+  /** Table name. */
   tableName: string;
+  /** Table description. */
   description: string;
+  /** Table utype. */
   utype: string;
 }
 

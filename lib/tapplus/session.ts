@@ -32,12 +32,17 @@ export type TapPlusServer = "tap" | "data";
 
 /** One TAP+ request. */
 export interface TapPlusRequest {
+  /** HTTP method. @default GET, or POST with a form or body */
   method?: "GET" | "POST";
+  /** Query string parameters. */
   query?: Record<string, ParamValue>;
+  /** A url-encoded form body. */
   form?: Record<string, ParamValue> | URLSearchParams;
+  /** A multipart body. */
   body?: FormData;
   /** What the caller is doing, for error messages ("Deleting table \"x\""). */
   action: string;
+  /** Cancels the request. */
   signal?: AbortSignal | undefined;
   /** Safe to retry (reads). @default true for GET */
   idempotent?: boolean;
@@ -68,6 +73,11 @@ export class TapPlusSession {
   #user: string | undefined;
   readonly #onWarning: ((w: CredentialsWarning) => void) | undefined;
 
+  /**
+
+   * Creates the instance.
+   * @param options server roots, HTTP client and warning callback.
+   */
   constructor(options: TapPlusSessionOptions) {
     this.http = options.http ?? new HttpClient();
     this.tapServer = options.tapServer.replace(/\/+$/, "");
@@ -295,6 +305,7 @@ export class TapPlusSession {
     return { user: this.#user ?? null, tapServer: this.tapServer, dataServer: this.dataServer };
   }
 
+  /** Compact text without cookie values. */
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
   }

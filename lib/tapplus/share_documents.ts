@@ -9,15 +9,21 @@ import { TableFormatError } from "../io/errors.ts";
 
 /** A member of a sharing group. */
 export interface GroupMember {
+  /** User id. */
   id: string;
+  /** Display name, when the archive sends it. */
   name?: string;
 }
 
 /** A sharing group. */
 export interface SharedGroup {
+  /** Group id, e.g. `ann_1425480932331JC`. */
   id: string;
+  /** User who owns the group. */
   owner: string;
+  /** Group title (how astroquery and deno-gaia name groups). */
   title: string;
+  /** Group description. */
   description: string;
   /** Members (when the archive was asked to include them). */
   users: GroupMember[];
@@ -35,13 +41,17 @@ export interface ShareTarget {
 
 /** A shared item (a table). */
 export interface SharedItem {
+  /** Item id. */
   id: string;
   /** `0` for tables. */
   type: string;
   /** The table, `user_<login>.<table>`. */
   title: string;
+  /** Item description. */
   description: string;
+  /** User who shares it. */
   owner: string;
+  /** Groups it is shared with. */
   sharedTo: ShareTarget[];
 }
 

@@ -14,10 +14,15 @@ export type ColumnFlag = "Ra" | "Dec" | "Flux" | "Mag" | "PK" | "None";
 
 /** One change of {@linkcode updateUserTable}. */
 export interface ColumnChange {
+  /** Column name. */
   column: string;
+  /** New flag (`Ra` and `Dec` go together). */
   flags?: ColumnFlag;
+  /** Index the column. */
   indexed?: boolean;
+  /** New UCD. */
   ucd?: string;
+  /** New utype. */
   utype?: string;
 }
 

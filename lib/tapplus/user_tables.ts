@@ -28,6 +28,7 @@ export interface UploadTableOptions {
   tableName: string;
   /** Table description. */
   description?: string;
+  /** Cancels the upload. */
   signal?: AbortSignal;
 }
 

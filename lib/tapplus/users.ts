@@ -6,7 +6,9 @@
 
 /** A user of the archive. */
 export interface ArchiveUser {
+  /** User id. */
   id: string;
+  /** Display name. */
   name: string;
 }
 
