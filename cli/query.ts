@@ -241,7 +241,7 @@ export async function writeResult(result: QueryResult, file: string): Promise<vo
       await Deno.writeFile(file, encodeVOTable(result.table, { serialization: "binary2" }));
       return;
     case "parquet": {
-      const df = await result.toPolars() as { writeParquet(path: string): void };
+      const df = await result.toPolars();
       df.writeParquet(file);
       return;
     }

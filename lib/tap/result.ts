@@ -6,6 +6,7 @@
  * @module
  */
 import { RecordBatch, type Schema, Table } from "apache-arrow";
+import type { DataFrame } from "nodejs-polars";
 import { errorFromResponse, HttpClient } from "../http/client.ts";
 import type { HttpResponse } from "../http/response.ts";
 import { extractServerMessage } from "../http/server_message.ts";
@@ -299,7 +300,7 @@ export class QueryResult {
    * The result as a Polars DataFrame (exact Int64, nulls kept), through
    * Arrow IPC. Loads Polars on first use.
    */
-  async toPolars(): Promise<unknown> {
+  async toPolars(): Promise<DataFrame> {
     const { toPolars } = await import("../table/polars.ts");
     return toPolars(this.table);
   }
