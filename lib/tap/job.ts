@@ -81,6 +81,43 @@ const MAX_WAIT_SECONDS = 30;
  * for await (const phase of job.phases()) console.log(phase);
  * const result = await job.result();
  * ```
+ *
+ * @example A minimal UWS service on loopback (runs as a test)
+ * ```ts
+ * import { TapService } from "./service.ts";
+ * let phase = "PENDING";
+ * let deleted = false;
+ * const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (req) => {
+ *   const { pathname, origin } = new URL(req.url);
+ *   const job = `${origin}/tap/async/j1`;
+ *   if (req.method === "POST" && pathname === "/tap/async") return Response.redirect(job, 303);
+ *   if (req.method === "POST" && pathname === "/tap/async/j1/phase") {
+ *     phase = "COMPLETED";
+ *     return Response.redirect(job, 303);
+ *   }
+ *   if (req.method === "DELETE") {
+ *     deleted = true;
+ *     return Response.redirect(`${origin}/tap/async`, 303);
+ *   }
+ *   if (pathname === "/tap/async/j1") {
+ *     return new Response(`<uws:job xmlns:uws="http://www.ivoa.net/xml/UWS/v1.0" xmlns:xlink="http://www.w3.org/1999/xlink">
+ *       <uws:jobId>j1</uws:jobId><uws:phase>${phase}</uws:phase>
+ *       <uws:results><uws:result id="result" xlink:href="${job}/results/result"/></uws:results></uws:job>`);
+ *   }
+ *   return new Response("n\n1020\n", { headers: { "content-type": "text/csv" } });
+ * });
+ * try {
+ *   const tap = new TapService(`http://127.0.0.1:${server.addr.port}/tap`);
+ *   {
+ *     await using job = await tap.submit("SELECT COUNT(*) AS n FROM t");
+ *     const result = await job.result({ timeout: 10_000 });
+ *     if (job.phase !== "COMPLETED" || Number(result.table.getChild("n")!.get(0)) !== 1020) throw new Error();
+ *   }
+ *   if (!deleted) throw new Error("the job is deleted when the block ends");
+ * } finally {
+ *   await server.shutdown();
+ * }
+ * ```
  */
 export class UwsJob implements AsyncDisposable {
   /** The service the job belongs to. */
