@@ -48,6 +48,14 @@ export interface ReadVOTableOptions extends ReaderOptions {
  * is found. A `QUERY_STATUS=ERROR` document (no table) ends with an empty
  * schema, no rows, `meta.queryStatus === "ERROR"` and the server's message.
  *
+ * Nulls: an empty TD, a `VALUES null` sentinel, a BINARY2 bitmap bit, a NaN
+ * scalar float and a (NaN, NaN) complex all become Arrow nulls; NaN items
+ * inside arrays stay NaN. Plain BINARY cannot mark strings or arrays null,
+ * so they come back as they were written (empty). Types follow the table in
+ * docs/ARCHITECTURE.md (long is an exact Int64, char/unicodeChar are Utf8,
+ * arrays are FixedSizeList or List); documents declared in another encoding
+ * than UTF-8 (ISO-8859-1, UTF-16) are transcoded.
+ *
  * @param source The VOTable bytes: a stream, Response, Uint8Array, string, Blob...
  * @param options Table index, batch size, abort signal, size limit, progress.
  * @returns A reader to iterate (once) for `RecordBatch`es.
