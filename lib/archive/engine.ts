@@ -102,12 +102,13 @@ export interface EngineOptions {
   threads?: number;
   /**
    * How catalogue rows reach DuckDB: `"appender"` (Arrow buffers copied into
-   * DuckDB data chunks) or `"parquet"` (Arrow -> Polars -> a temporary Parquet
-   * file -> `read_parquet`, 1.5-2x faster for big catalogues). User tables,
+   * DuckDB data chunks), `"parquet"` (Arrow -> Polars -> temporary Parquet
+   * files -> `read_parquet`, 1.5x faster at a million rows but with Polars'
+   * start-up cost), or `"auto"`: Parquet from 300 000 rows up. User tables,
    * uploads and job results always use the appender. See docs/adr-engine.md.
-   * @default "parquet"
+   * @default "auto"
    */
-  loadMethod?: "appender" | "parquet";
+  loadMethod?: "appender" | "parquet" | "auto";
   /** Progress while the catalogue is generated and loaded (nothing is printed). */
   onProgress?: (
     event: { stage: "generate" | "load" | "index" | "ready"; table?: string; rows?: number },
@@ -394,7 +395,8 @@ export class ArchiveEngine {
             : undefined;
           const s = quoteSqlIdentifier(def.schema);
           await con.run(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-          if ((this.#options.loadMethod ?? "parquet") === "parquet") {
+          const method = this.#options.loadMethod ?? "auto";
+          if (method === "parquet" || (method === "auto" && rows >= 300_000)) {
             const n = await loadViaParquet(
               con,
               def.schema,
