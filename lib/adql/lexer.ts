@@ -54,6 +54,10 @@ function isDigit(c: number): boolean {
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   const n = text.length;
+  const nul = text.indexOf("\u0000");
+  if (nul >= 0) {
+    throw new AdqlSyntaxError("Unexpected NUL character (code 0)", text, nul, "\\0");
+  }
   let i = 0;
   const push = (type: TokenType, value: string, start: number, end: number) =>
     out.push({

@@ -103,6 +103,7 @@ const REJECTED: [string, number, number, RegExp][] = [
   ["SELECT CAST(a AS BLOB) FROM t", 1, 18, /expected a type/],
   ["SELECT select FROM t", 1, 8, /expected an expression/],
   ["SELECT ra FROM t WHERE x IN ()", 1, 30, /expected an expression/],
+  ["SELECT ra FROM t WHERE s = 'a\u0000b'", 1, 30, /NUL character/],
 ];
 
 Deno.test("parseAdql() rejects bad ADQL with the exact line, column and offset", () => {

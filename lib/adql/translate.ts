@@ -118,6 +118,9 @@ type Geom =
  * ```
  */
 export function quoteSqlIdentifier(name: string): string {
+  if (name.includes("\u0000")) {
+    throw new RangeError(`Name ${JSON.stringify(name)} contains a NUL character`);
+  }
   return `"${name.replaceAll('"', '""')}"`;
 }
 
@@ -131,6 +134,7 @@ export function quoteSqlIdentifier(name: string): string {
  * ```
  */
 export function quoteSqlString(value: string): string {
+  if (value.includes("\u0000")) throw new RangeError("A string value contains a NUL character");
   return `'${value.replaceAll("'", "''")}'`;
 }
 
