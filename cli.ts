@@ -14,7 +14,16 @@ export interface Command {
   load: () => Promise<(args: string[]) => Promise<number>>;
 }
 
-/** The registered subcommands (one line each: name, summary, loader). */
+/**
+ * The registered subcommands, one line each: name, summary, and a loader
+ * that imports `cli/<name>.ts` only when the command runs.
+ *
+ * @example
+ * ```ts
+ * import { COMMANDS } from "./cli.ts";
+ * if (!("inspect" in COMMANDS)) throw new Error("inspect");
+ * ```
+ */
 // deno-fmt-ignore
 export const COMMANDS: Record<string, Command> = {
   convert: { summary: "convert a table between VOTable, CSV, TSV, ECSV, JSON, FITS, Arrow, Parquet", load: () => import("./cli/convert.ts").then((m) => m.convertMain) },
@@ -31,7 +40,15 @@ export const COMMANDS: Record<string, Command> = {
   serve: { summary: "run the local Gaia archive (synthetic data) on loopback", load: () => import("./cli/serve.ts").then((m) => m.serveMain) },
 };
 
-/** The top-level usage text. */
+/**
+ * The top-level usage text.
+ *
+ * @example
+ * ```ts
+ * import { usage } from "./cli.ts";
+ * if (!usage().includes("convert")) throw new Error(usage());
+ * ```
+ */
 export function usage(): string {
   const names = Object.keys(COMMANDS);
   const w = Math.max(...names.map((n) => n.length));

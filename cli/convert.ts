@@ -226,7 +226,14 @@ export async function encodeTable(table: Table, format: OutputFormat): Promise<U
   }
 }
 
-/** Runs `convert`; returns the exit code (0 ok, 1 failure, 2 usage error). */
+/**
+ * Runs `convert`; returns the exit code (0 ok, 1 failure, 2 usage error).
+ *
+ * @example
+ * ```ts ignore
+ * const code = await convertMain(["result.vot.gz", "result.parquet"]);
+ * ```
+ */
 export async function convertMain(args: string[]): Promise<number> {
   let a: ConvertArgs;
   try {

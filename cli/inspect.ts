@@ -98,7 +98,15 @@ export function parseInspectArgs(args: string[]): InspectArgs {
   return out;
 }
 
-/** Makes the report of one input (streams the rows to count them). */
+/**
+ * Makes the report of one input (streams the rows to count them).
+ *
+ * @example
+ * ```ts ignore
+ * const report = await inspectInput({ input: "result.ecsv", json: false, help: false });
+ * console.log(report.rows, report.queryStatus);
+ * ```
+ */
 export async function inspectInput(args: InspectArgs): Promise<InspectReport> {
   let bytes = 0;
   const { reader } = await openInput(args.input, {
@@ -176,7 +184,14 @@ export function formatReport(r: InspectReport): string {
   return lines.join("\n");
 }
 
-/** Runs `inspect`; returns the exit code. */
+/**
+ * Runs `inspect`; returns the exit code (0 ok, 1 failure, 2 usage error).
+ *
+ * @example
+ * ```ts ignore
+ * const code = await inspectMain(["result.fits", "--json"]);
+ * ```
+ */
 export async function inspectMain(args: string[]): Promise<number> {
   let a: InspectArgs;
   try {

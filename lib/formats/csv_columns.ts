@@ -11,7 +11,6 @@ import {
   type DataType,
   Field,
   type FixedSizeList,
-  type Float,
   Float64,
   type Int,
   Int64,
@@ -96,6 +95,18 @@ const INFER_STRING = 8;
  * number, Bool for `true`/`false` (any case), Utf8 otherwise (also for
  * columns without a single value, and for integers beyond 64 bits, which
  * would lose digits as floats).
+ *
+ * @example
+ * ```ts
+ * import { CsvTokenizer } from "./csv_tokenizer.ts";
+ * import { inferTypes } from "./csv_columns.ts";
+ * const bytes = new TextEncoder().encode("5929246508730155392,1.5,true,x\n");
+ * const tok = new CsvTokenizer({ delimiter: 0x2c, quote: 0x22, format: "csv" });
+ * tok.setColumns(4, 10);
+ * tok.scan(bytes, 0, bytes.length, true, 0);
+ * const types = inferTypes(tok.spans, { nullValues: [new Uint8Array(0)], quotedEmptyIsNull: false, format: "csv" });
+ * if (types.map(String).join() !== "Int64,Float64,Bool,Utf8") throw new Error(types.map(String).join());
+ * ```
  */
 export function inferTypes(spans: FieldSpans, rules: NullRules): DataType[] {
   const { buf, starts, ends, flags, ncols, rows } = spans;
@@ -592,6 +603,23 @@ export function appendColumn(
  * Appends all rows of a batch of fields to the builders, a block of rows at
  * a time for every column (the spans are row-major: filling one column over
  * the whole batch would miss the cache on every value).
+ *
+ * @example
+ * ```ts
+ * import { Field, Float64, Int64, makeVector, Schema } from "apache-arrow";
+ * import { buildersFor } from "../table/builders.ts";
+ * import { CsvTokenizer } from "./csv_tokenizer.ts";
+ * import { appendRows } from "./csv_columns.ts";
+ * const schema = new Schema([new Field("id", new Int64()), new Field("ra", new Float64())]);
+ * const bytes = new TextEncoder().encode("64942654294589445,57.26\n1,\n");
+ * const tok = new CsvTokenizer({ delimiter: 0x2c, quote: 0x22, format: "csv" });
+ * tok.setColumns(2, 10);
+ * tok.scan(bytes, 0, bytes.length, true, 0);
+ * const builders = buildersFor(schema);
+ * appendRows(tok.spans, schema.fields, builders, { nullValues: [new Uint8Array(0)], quotedEmptyIsNull: false, format: "csv" });
+ * if (makeVector(builders[0]!.finish()).get(0) !== 64942654294589445n) throw new Error("id");
+ * if (makeVector(builders[1]!.finish()).get(1) !== null) throw new Error("null");
+ * ```
  */
 export function appendRows(
   spans: FieldSpans,
@@ -686,12 +714,16 @@ function isArraySep(b: number): boolean {
     b === 0x29;
 }
 
-/** The floating-point type check used by writers and readers. */
-export function isFloatType(t: DataType): t is Float {
-  return t.typeId === Type.Float;
-}
-
-/** Makes column names unique (`ra`, `ra_2`), returning the new names. */
+/**
+ * Makes column names unique (`ra`, `ra_2`), returning the new names; empty
+ * names become `col<n>`.
+ *
+ * @example
+ * ```ts
+ * import { uniqueNames } from "./csv_columns.ts";
+ * if (uniqueNames(["ra", "ra", ""]).join() !== "ra,ra_2,col3") throw new Error();
+ * ```
+ */
 export function uniqueNames(names: string[]): string[] {
   const used = new Set<string>();
   return names.map((n, i) => {

@@ -103,7 +103,17 @@ function defaultMeta(table: Table): Record<string, string> {
   return m;
 }
 
-/** The ECSV datatype (and subtype) of an Arrow type. */
+/**
+ * The ECSV datatype (and subtype, for arrays) of an Arrow type.
+ *
+ * @example
+ * ```ts
+ * import { Field, Float32, Int16, List } from "apache-arrow";
+ * import { ecsvDatatype } from "./encode_ecsv.ts";
+ * if (ecsvDatatype(new Int16()).datatype !== "int16") throw new Error();
+ * if (ecsvDatatype(new List(new Field("item", new Float32()))).subtype !== "float32[null]") throw new Error();
+ * ```
+ */
 export function ecsvDatatype(type: DataType): { datatype: string; subtype?: string } {
   switch (type.typeId) {
     case Type.Bool:
@@ -176,7 +186,17 @@ function columnYaml(f: Field): string[] {
 const PLAIN = /^[A-Za-z_(/$\\.][^#\n\r\t'"]*$/;
 const RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
 
-/** Writes a YAML scalar: plain when safe, else single-quoted (double-quoted with escapes for control characters). */
+/**
+ * Writes a YAML scalar: plain when safe, else single-quoted (double-quoted
+ * with escapes for control characters).
+ *
+ * @example
+ * ```ts
+ * import { yamlScalar } from "./encode_ecsv.ts";
+ * if (yamlScalar("pos.eq.ra;meta.main") !== "pos.eq.ra;meta.main") throw new Error("plain");
+ * if (yamlScalar("a: b") !== "'a: b'" || yamlScalar("true") !== "'true'") throw new Error("quoted");
+ * ```
+ */
 export function yamlScalar(s: string): string {
   // deno-lint-ignore no-control-regex
   if (/[\x00-\x1f\x7f]/.test(s)) return JSON.stringify(s);

@@ -132,6 +132,13 @@ export class FitsHeader {
 /**
  * Finds the `END` card in header bytes read so far.
  * @returns The byte index just after the END card, or -1.
+ *
+ * @example
+ * ```ts
+ * import { findEndCard } from "./fits_header.ts";
+ * const h = new TextEncoder().encode("SIMPLE  =                    T".padEnd(80) + "END".padEnd(80));
+ * if (findEndCard(h) !== 160) throw new Error();
+ * ```
  */
 export function findEndCard(bytes: Uint8Array): number {
   for (let at = 0; at + FITS_CARD <= bytes.length; at += FITS_CARD) {

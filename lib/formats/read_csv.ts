@@ -153,7 +153,19 @@ function byteOf(s: string | undefined, fallback: number, what: string): number {
   return b[0]!;
 }
 
-/** The CSV engine shared by readCsv, readTsv and readEcsv. */
+/**
+ * The CSV engine shared by {@linkcode readCsv}, {@linkcode readTsv} and
+ * `readEcsv` (which passes its header's schema, the first line number and
+ * ECSV's null rules).
+ *
+ * @example
+ * ```ts
+ * import { collectTable } from "../table/reader.ts";
+ * import { csvEngine } from "./read_csv.ts";
+ * const { meta } = await collectTable(csvEngine("a|b\n1|2\n", { delimiter: "|", format: "psv" }));
+ * if (meta.format !== "psv") throw new Error(meta.format);
+ * ```
+ */
 export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableReader {
   const format = options.format ?? "csv";
   const delimiter = byteOf(options.delimiter, 0x2c, "delimiter");

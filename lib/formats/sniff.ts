@@ -98,7 +98,16 @@ export function formatFromName(name: string): TableFormat | undefined {
   return FORMAT_NAMES[ext];
 }
 
-/** Resolves a format name, TAP FORMAT value or MIME type. */
+/**
+ * Resolves a format name, TAP FORMAT value or MIME type to a {@linkcode TableFormat}.
+ *
+ * @example
+ * ```ts
+ * import { normalizeFormat } from "./sniff.ts";
+ * if (normalizeFormat("votable_plain") !== "votable" || normalizeFormat("text/csv") !== "csv") throw new Error();
+ * if (normalizeFormat("xlsx") !== undefined) throw new Error("unknown");
+ * ```
+ */
 export function normalizeFormat(format: string): TableFormat | undefined {
   const f = format.trim().toLowerCase();
   return FORMAT_NAMES[f] ?? formatFromContentType(f);

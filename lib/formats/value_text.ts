@@ -81,7 +81,18 @@ export function isFloat32(t: DataType): boolean {
   return t.typeId === Type.Float && (t as Float).precision === 1;
 }
 
-/** The VOTable datatype and arraysize describing an Arrow type (used by the ECSV, JSON and FITS writers). */
+/**
+ * The VOTable datatype and arraysize describing an Arrow type (used by the
+ * JSON writer).
+ *
+ * @example
+ * ```ts
+ * import { Int64, Utf8 } from "apache-arrow";
+ * import { votableDatatype } from "./value_text.ts";
+ * if (votableDatatype(new Int64()).datatype !== "long") throw new Error();
+ * if (votableDatatype(new Utf8()).arraysize !== "*") throw new Error();
+ * ```
+ */
 export function votableDatatype(type: DataType): { datatype: string; arraysize?: string } {
   switch (type.typeId) {
     case Type.Bool:
@@ -120,6 +131,14 @@ export function votableDatatype(type: DataType): { datatype: string; arraysize?:
 /**
  * Converts one cell of an Arrow column to JSON text: numbers shortest,
  * int64 as bare digits, NaN and infinities as `null`, lists as arrays.
+ *
+ * @example
+ * ```ts
+ * import { Float64, Int64 } from "apache-arrow";
+ * import { jsonValue } from "./value_text.ts";
+ * if (jsonValue(5929246508730155392n, new Int64()) !== "5929246508730155392") throw new Error();
+ * if (jsonValue(NaN, new Float64()) !== "null") throw new Error();
+ * ```
  */
 export function jsonValue(v: unknown, type: DataType): string {
   if (v === null || v === undefined) return "null";
