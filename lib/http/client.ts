@@ -222,6 +222,7 @@ export class HttpClient {
   readonly #maxRedirects: number;
   readonly #onRetry: ((info: RetryInfo) => void) | undefined;
 
+  /** Creates a client; see {@linkcode HttpClientOptions} for the defaults. */
   constructor(options: HttpClientOptions = {}) {
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#headers = new Headers(options.headers);

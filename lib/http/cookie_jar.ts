@@ -9,17 +9,23 @@
 
 /** One stored cookie. */
 export interface Cookie {
+  /** Cookie name. */
   name: string;
+  /** Cookie value (a credential: never shown by the jar's text forms). */
   value: string;
   /** Lower-case domain the cookie belongs to. */
   domain: string;
   /** True when the cookie had no Domain attribute: only sent to that exact host. */
   hostOnly: boolean;
+  /** Path prefix the cookie is sent to. */
   path: string;
   /** Expiry time in ms since the epoch; `undefined` for a session cookie. */
   expires: number | undefined;
+  /** Only sent over https (or to loopback hosts). */
   secure: boolean;
+  /** Marked HttpOnly by the server. */
   httpOnly: boolean;
+  /** The SameSite attribute, when given. */
   sameSite: string | undefined;
 }
 
@@ -72,6 +78,7 @@ export class CookieJar {
   #now: () => number;
 
   /** @param options.now clock used for expiry (for tests) */
+  /** Creates an empty jar. */
   constructor(options: { now?: () => number } = {}) {
     this.#now = options.now ?? Date.now;
   }

@@ -104,6 +104,7 @@ export class HttpError extends Error {
   /** The server's message extracted from the body (VOTable INFO, HTML, or text). */
   readonly serverMessage: string | undefined;
 
+  /** Creates the error; the URL is redacted and the body excerpt shortened. */
   constructor(message: string, options: HttpErrorOptions) {
     const url = redactUrl(options.url);
     const method = options.method ?? "GET";
@@ -141,6 +142,7 @@ export class HttpError extends Error {
 export class RateLimitError extends HttpError {
   /** Seconds the server asked to wait before the next request, when it said. */
   readonly retryAfter: number | undefined;
+  /** Creates the error with the parsed `Retry-After` in seconds. */
   constructor(message: string, options: HttpErrorOptions & { retryAfter?: number }) {
     const wait = options.retryAfter !== undefined
       ? `; the server asks to wait ${Math.ceil(options.retryAfter)} s before trying again`
@@ -163,6 +165,7 @@ export class RateLimitError extends HttpError {
  * ```
  */
 export class UnexpectedContentError extends HttpError {
+  /** Creates the error. */
   constructor(message: string, options: HttpErrorOptions) {
     super(message, options);
     this.name = "UnexpectedContentError";
@@ -182,6 +185,7 @@ export class UnexpectedContentError extends HttpError {
 export class RedirectError extends HttpError {
   /** The chain of (redacted) URLs that was followed. */
   readonly chain: string[];
+  /** Creates the error with the redirect chain followed. */
   constructor(message: string, options: HttpErrorOptions & { chain: string[] }) {
     super(message, options);
     this.name = "RedirectError";
@@ -207,6 +211,7 @@ export class NetworkError extends Error {
   readonly method: string;
   /** Bytes of the body received before the failure, when it happened while reading a body. */
   readonly bytesReceived: number | undefined;
+  /** Creates the error; the URL is redacted. */
   constructor(
     message: string,
     options: { url: string | URL; method?: string; bytesReceived?: number; cause?: unknown },
@@ -237,6 +242,7 @@ export class TimeoutError extends Error {
   readonly url: string;
   /** The timeout that expired, in milliseconds. */
   readonly timeout: number;
+  /** Creates the error; the URL is redacted. */
   constructor(
     message: string,
     options: { url: string | URL; timeout: number; method?: string; cause?: unknown },

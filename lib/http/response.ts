@@ -158,6 +158,7 @@ export class HttpResponse {
   #body: ReadableStream<Uint8Array> | null;
   #used = false;
 
+  /** Wraps a response (made by {@linkcode HttpClient}). */
   constructor(init: {
     status: number;
     statusText: string;

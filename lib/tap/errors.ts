@@ -10,7 +10,9 @@ import { redactUrl } from "../http/errors.ts";
 
 /** Line and column of an ADQL error, when the server's message gives them. */
 export interface AdqlErrorPosition {
+  /** 1-based line in the ADQL. */
   line: number;
+  /** 1-based column in the ADQL. */
   column: number;
 }
 
@@ -51,6 +53,7 @@ export interface TapQueryErrorOptions {
   httpStatus?: number | undefined;
   /** Where the message came from. */
   source?: "votable" | "uws" | "html" | "text" | "json" | "http" | "client" | undefined;
+  /** The underlying error. */
   cause?: unknown;
 }
 
@@ -84,6 +87,7 @@ export class TapQueryError extends Error {
   /** Where the message was found. */
   readonly source: TapQueryErrorOptions["source"];
 
+  /** Creates the error; line and column are read from the message. */
   constructor(serverMessage: string, options: TapQueryErrorOptions = {}) {
     const pos = findErrorPosition(serverMessage);
     const query = options.adql !== undefined
@@ -144,6 +148,7 @@ export class UwsJobError extends TapQueryError {
   readonly phase: string | undefined;
   /** The UWS error type (`fatal`, `transient`). */
   readonly errorType: string | undefined;
+  /** Creates the error for the job at `options.jobUrl`. */
   constructor(serverMessage: string, options: UwsJobErrorOptions) {
     super(serverMessage, options);
     this.name = "UwsJobError";
@@ -177,6 +182,7 @@ export class JobTimeoutError extends Error {
   readonly phase: string;
   /** The client-side timeout that expired, in ms. */
   readonly timeout: number;
+  /** Creates the error for a wait on `options.jobUrl` that ran out. */
   constructor(options: { jobUrl: string; phase: string; timeout: number }) {
     const url = redactUrl(options.jobUrl);
     super(

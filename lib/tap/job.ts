@@ -49,7 +49,9 @@ export interface WaitOptions {
 export interface JobResultOptions {
   /** Milliseconds to wait for the job to finish. @default no limit */
   timeout?: number;
+  /** Cancels the wait and the download (the job keeps running). */
   signal?: AbortSignal;
+  /** Progress callback (job phases, then bytes and rows). */
   onProgress?: (p: QueryProgress) => void;
   /** Result id to read. @default "result" (or the first result) */
   resultId?: string;
@@ -135,6 +137,7 @@ export class UwsJob implements AsyncDisposable {
   #deleted = false;
   #local = new AbortController();
 
+  /** Represents the job at `url` (normally made by `TapService.submit()` or `TapService.job()`). */
   constructor(
     service: TapService,
     url: string,

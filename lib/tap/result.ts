@@ -40,6 +40,7 @@ export interface QueryProgress {
 
 /** Where a result came from (for error messages and provenance). */
 export interface ResultContext {
+  /** The ADQL of the query. */
   adql: string;
   /** The result URL (sync endpoint or the job's result). */
   url: string;
@@ -49,9 +50,11 @@ export interface ResultContext {
   maxrec?: number | undefined;
   /** The async job URL, for async results. */
   jobUrl?: string | undefined;
+  /** Cancels reading. */
   signal?: AbortSignal | undefined;
   /** Largest decompressed body accepted, in bytes. */
   maxBytes?: number | undefined;
+  /** Progress callback. */
   onProgress?: ((p: QueryProgress) => void) | undefined;
   /** `Date.now()` when the query started. */
   started?: number;
@@ -89,7 +92,9 @@ export function reportProgress(
 
 /** A TAP result body opened as a table reader. */
 export interface OpenedResult {
+  /** The table reader over the response body. */
   reader: TableReader;
+  /** The HTTP response (status, headers, final URL). */
   response: HttpResponse;
 }
 
@@ -245,6 +250,7 @@ export class QueryResult {
   /** PARAM elements. */
   readonly params: ParamElement[];
 
+  /** Wraps a table with its query provenance and status (normally made by `TapService.query()`). */
   constructor(
     table: Table,
     init: {
@@ -341,6 +347,7 @@ export class ResultStream implements AsyncIterable<RecordBatch> {
     | undefined;
 
   /** @param open sends the request and opens the body (called once, lazily) */
+  /** Wraps a lazily opened result (normally made by `TapService.stream()` or `UwsJob.stream()`). */
   constructor(open: () => Promise<OpenedResult>, ctx: ResultContext) {
     this.#open = open;
     this.#ctx = ctx;
@@ -377,6 +384,7 @@ export class ResultStream implements AsyncIterable<RecordBatch> {
     return (await this.#ensure()).reader.meta;
   }
 
+  /** Yields the record batches; checks the query status when the body ends. */
   async *[Symbol.asyncIterator](): AsyncGenerator<RecordBatch, void, undefined> {
     if (this.#used) {
       throw new TypeError("A ResultStream can be iterated only once; run the query again");

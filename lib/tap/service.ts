@@ -97,14 +97,17 @@ export interface JobListOptions {
   after?: Date;
   /** Only the last N jobs. */
   last?: number;
+  /** Cancels the request. */
   signal?: AbortSignal;
 }
 
 /** A built TAP request body. */
 export interface QueryRequest {
+  /** The form (url-encoded) or multipart body (with uploads). */
   body: URLSearchParams | FormData;
   /** The format value sent, if any. */
   format: string | undefined;
+  /** MAXREC in force: the one sent, else the service's default when known. */
   maxrec: number | undefined;
 }
 
@@ -166,6 +169,7 @@ export class TapService {
   readonly #uploadSerialization: "binary2" | "tabledata";
   #capabilities: TapCapabilities | undefined;
 
+  /** Creates a client for the TAP service at `url` (its base URL, e.g. `http://localhost:8080/tap`). */
   constructor(url: string | URL, options: TapServiceOptions = {}) {
     const u = new URL(String(url));
     if (u.protocol !== "http:" && u.protocol !== "https:") {

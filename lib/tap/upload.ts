@@ -25,6 +25,7 @@ import { toFieldMetadata } from "../table/metadata.ts";
 
 /** A Polars DataFrame, recognised by its `writeIPC` method (no hard dependency on Polars). */
 export interface PolarsLike {
+  /** Serialises the DataFrame as Arrow IPC. */
   writeIPC(): Uint8Array;
 }
 

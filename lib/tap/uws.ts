@@ -90,12 +90,15 @@ export function normalizePhase(value: string): JobPhase {
 
 /** One result of a job. */
 export interface JobResult {
+  /** Result id (`result` for TAP). */
   id: string;
   /** Absolute URL (percent-decoded when the server escaped it). */
   href: string;
   /** Non-standard attributes some servers add. */
   mime?: string;
+  /** Size in bytes (ESA extension). */
   size?: number;
+  /** Row count (ESA extension). */
   rows?: number;
 }
 
@@ -103,20 +106,29 @@ export interface JobResult {
 export interface ErrorSummary {
   /** `fatal` or `transient`. */
   type?: string;
+  /** Whether `<job>/error` has a detailed error document. */
   hasDetail?: boolean;
+  /** The error message. */
   message: string;
 }
 
 /** Everything a job document says. */
 export interface JobInfo {
+  /** The job id. */
   jobId: string;
+  /** The client-chosen RUNID, when the service keeps it. */
   runId?: string;
+  /** The owner (absent for anonymous jobs). */
   ownerId?: string;
+  /** The execution phase. */
   phase: JobPhase;
   /** UWS 1.1: when the job is expected to finish (a date), or null when unknown. */
   quote: Date | null;
+  /** When the job was created. */
   creationTime?: Date;
+  /** When the job started running. */
   startTime?: Date;
+  /** When the job ended. */
   endTime?: Date;
   /** Seconds the job may run (0 = unlimited). */
   executionDuration?: number;
@@ -124,12 +136,15 @@ export interface JobInfo {
   destruction?: Date;
   /** Parameters keyed by their id as sent (lookups with {@linkcode jobParameter} ignore case). */
   parameters: Record<string, string>;
+  /** The job's results (absolute URLs). */
   results: JobResult[];
+  /** Why the job failed, for phase ERROR. */
   errorSummary?: ErrorSummary;
   /** UWS version attribute of the document (`1.1` enables blocking `WAIT`). */
   version?: string;
   /** ESA extensions. */
   name?: string;
+  /** ESA extension: where the job is stored (`anonymous/2016/11/17/<id>`). */
   locationId?: string;
 }
 
@@ -278,12 +293,17 @@ export function parseJob(xml: string, base?: string): JobInfo {
 
 /** One entry of a job list. */
 export interface JobRef {
+  /** The job id. */
   id: string;
   /** Absolute job URL. */
   url: string;
+  /** The job's phase, when listed. */
   phase?: JobPhase;
+  /** The RUNID, when listed. */
   runId?: string;
+  /** The owner, when listed. */
   ownerId?: string;
+  /** When the job was created, when listed. */
   creationTime?: Date;
 }
 

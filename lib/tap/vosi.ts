@@ -10,10 +10,15 @@ import { TableFormatError } from "../io/errors.ts";
 
 /** VOSI availability. */
 export interface Availability {
+  /** Whether the service accepts requests. */
   available: boolean;
+  /** When the service came up. */
   upSince?: Date;
+  /** A scheduled down time. */
   downAt?: Date;
+  /** When the service is expected back. */
   backAt?: Date;
+  /** Free-text notes. */
   notes: string[];
 }
 
@@ -94,14 +99,19 @@ export function parseAvailability(xml: string): Availability {
 
 /** One output format of a TAP service. */
 export interface OutputFormat {
+  /** The MIME type (a valid `RESPONSEFORMAT` value). */
   mime: string;
+  /** Short names the service also accepts (`votable/b2`, `csv`, ...). */
   aliases: string[];
+  /** The standard id of the format, when declared. */
   ivoId?: string;
 }
 
 /** A limit with its unit (`row` or `byte`). */
 export interface Limit {
+  /** The limit. */
   value: number;
+  /** What it counts: `row` or `byte`. */
   unit: string;
 }
 
@@ -111,6 +121,7 @@ export interface TapCapabilities {
   languages: Array<
     { name: string; versions: string[]; features: Array<{ type: string; forms: string[] }> }
   >;
+  /** The result formats the service can write. */
   outputFormats: OutputFormat[];
   /** Upload method ids, e.g. `ivo://ivoa.net/std/TAPRegExt#upload-inline`. */
   uploadMethods: string[];
@@ -211,23 +222,33 @@ export function parseCapabilities(xml: string): TapCapabilities {
 
 /** A column of a VOSI table. */
 export interface TapColumn {
+  /** Column name. */
   name: string;
+  /** Column description. */
   description?: string;
+  /** Unit (VOUnit). */
   unit?: string;
+  /** Unified Content Descriptor. */
   ucd?: string;
+  /** Data-model utype. */
   utype?: string;
   /** The datatype as written: a VOTable type (`double`, `char`) or a TAP type (`VARCHAR`). */
   datatype?: string;
   /** `VOTableType` or `TAPType` (from `xsi:type`). */
   datatypeKind?: string;
+  /** VOTable arraysize (`*` for variable-length strings). */
   arraysize?: string;
+  /** Extended type (`timestamp`, `point`, ...). */
   xtype?: string;
   /** `size` attribute of TAPType datatypes. */
   size?: string;
   /** `<flag>` values: `indexed`, `primary`, `nullable`. */
   flags: string[];
+  /** The column is indexed (fast to constrain). */
   indexed: boolean;
+  /** The column is (part of) the primary key. */
   primary: boolean;
+  /** The column may hold NULLs. */
   nullable: boolean;
   /** The `std` attribute. */
   std?: boolean;
@@ -237,9 +258,13 @@ export interface TapColumn {
 
 /** A foreign key of a VOSI table. */
 export interface ForeignKey {
+  /** The referenced table. */
   targetTable: string;
+  /** Column pairs: this table's column and the target's. */
   columns: Array<{ from: string; target: string }>;
+  /** Description of the key. */
   description?: string;
+  /** Utype of the key. */
   utype?: string;
 }
 
@@ -249,14 +274,19 @@ export interface TapTable {
   name: string;
   /** The enclosing schema's name, when known. */
   schema?: string;
+  /** Short title. */
   title?: string;
+  /** Table description. */
   description?: string;
+  /** Data-model utype. */
   utype?: string;
   /** `type` attribute: `base_table`, `view`, `output`. */
   type?: string;
   /** Row count estimate (VODataService `nrows`, or ESA `esatapplus:size`). */
   nrows?: number;
+  /** The table's columns, in order. */
   columns: TapColumn[];
+  /** Foreign keys to other tables. */
   foreignKeys: ForeignKey[];
   /** ESA `esatapplus:` attributes (size, size_bytes, flags, hierarchy, ...). */
   esa?: Record<string, string>;
@@ -264,13 +294,19 @@ export interface TapTable {
 
 /** A schema of a VOSI tableset. */
 export interface TapSchema {
+  /** Schema name. */
   name: string;
+  /** Short title. */
   title?: string;
+  /** Schema description. */
   description?: string;
+  /** Data-model utype. */
   utype?: string;
+  /** The schema's tables. */
   tables: TapTable[];
   /** ESA `esatapplus:public`. */
   public?: boolean;
+  /** ESA `esatapplus:` attributes. */
   esa?: Record<string, string>;
 }
 
