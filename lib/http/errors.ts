@@ -39,6 +39,21 @@ export function redactUrl(url: string | URL): string {
   return u.toString();
 }
 
+/**
+ * Redacts every http(s) URL inside a text (for messages of lower layers that
+ * may quote a URL with its credentials or secret parameters).
+ *
+ * @example
+ * ```ts
+ * import { redactText } from "./errors.ts";
+ * const t = redactText("error sending request for url (http://u:pw@h/x?token=abc): refused");
+ * if (t.includes("pw") || t.includes("abc") || !t.includes("refused")) throw new Error(t);
+ * ```
+ */
+export function redactText(text: string): string {
+  return text.replace(/https?:\/\/[^\s)'"<>]+/gi, (u) => redactUrl(u));
+}
+
 /** What an {@linkcode HttpError} is built from. */
 export interface HttpErrorOptions {
   /** HTTP status code. */
@@ -218,7 +233,7 @@ export class NetworkError extends Error {
   ) {
     const url = redactUrl(options.url);
     const method = options.method ?? "GET";
-    super(`${message} (${method} ${url})`, { cause: options.cause });
+    super(`${redactText(message)} (${method} ${url})`, { cause: options.cause });
     this.name = "NetworkError";
     this.url = url;
     this.method = method;

@@ -35,6 +35,7 @@ export {
   type HttpErrorOptions,
   NetworkError,
   RateLimitError,
+  redactText,
   redactUrl,
   RedirectError,
   TimeoutError,

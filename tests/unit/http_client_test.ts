@@ -419,3 +419,17 @@ Deno.test("HttpClient sends User-Agent deno-gaia/<version> and base headers", as
     },
   );
 });
+
+Deno.test("NetworkError never shows URL credentials or secret parameters", async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  const url = `http://alice:pw123@127.0.0.1:${port}/tap/sync?password=pw123&token=tk456`;
+  await assert.rejects(new HttpClient({ retries: 0 }).request(url), (e) => {
+    assert.ok(e instanceof NetworkError, String(e));
+    for (const text of [e.message, e.url, String(e), JSON.stringify({ ...e })]) {
+      assert.ok(!text.includes("pw123") && !text.includes("tk456"), text);
+    }
+    return true;
+  });
+});
