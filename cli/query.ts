@@ -319,7 +319,9 @@ export async function queryMain(args: string[]): Promise<number> {
       console.error(
         `Warning: the result is truncated at MAXREC${
           result.maxrec !== undefined ? `=${result.maxrec}` : ""
-        }; raise --maxrec or use --async for more rows.`,
+        }; raise --maxrec${
+          parsed.async ? "" : " (and use --async for long queries)"
+        } for more rows.`,
       );
     }
     return 0;
