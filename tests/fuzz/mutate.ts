@@ -99,14 +99,12 @@ export function mutate(base: Uint8Array, rand: () => number): { bytes: Uint8Arra
       return { bytes: splice(base, at, 0, piece), what: `duplicate ${len} at ${at}` };
     }
     case 6: { // overwrite 4 bytes with a huge or negative big-endian length (binary length fields)
+      if (n < 4) return { bytes: base.slice(), what: "lying u32 skipped (input under 4 bytes)" };
       const out = base.slice();
-      const at = Math.floor(rand() * Math.max(1, n - 4));
+      const at = Math.floor(rand() * (n - 3));
       const v = [0x7fffffff, 0xffffffff, 0x80000000, 0x00ffffff][Math.floor(rand() * 4)]!;
-      new DataView(out.buffer, out.byteOffset).setUint32(
-        Math.min(at, Math.max(0, n - 4)),
-        n >= 4 ? v : 0,
-      );
-      return { bytes: n >= 4 ? out : base.slice(), what: `lying u32 ${v} at ${at}` };
+      new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(at, v);
+      return { bytes: out, what: `lying u32 ${v} at ${at}` };
     }
     default: { // several mutations stacked
       let cur = base;
