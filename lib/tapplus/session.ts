@@ -159,18 +159,41 @@ export class TapPlusSession {
     }
   }
 
+  #postLogin(url: string, creds: Credentials, signal: AbortSignal | undefined) {
+    return this.http.request(url, {
+      method: "POST",
+      form: { username: creds.user, password: creds.revealPassword() },
+      allowErrorStatus: true,
+      redirect: "manual",
+      signal,
+    });
+  }
+
   async #loginTo(
     server: TapPlusServer,
     creds: Credentials,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const url = this.url(server, "login");
-    const res = await this.http.request(url, {
-      method: "POST",
-      form: { username: creds.user, password: creds.revealPassword() },
-      allowErrorStatus: true,
-      signal,
-    });
+    let url = this.url(server, "login");
+    let res = await this.#postLogin(url, creds, signal);
+    // Follow a redirect of the login only within the same origin and a safe
+    // transport: the credentials must never be re-sent elsewhere.
+    for (let hops = 0; res.status >= 300 && res.status < 400 && res.location && hops < 5; hops++) {
+      await res.cancel().catch(() => {});
+      const next = new URL(res.location, url);
+      const from = new URL(url);
+      if (
+        next.origin !== from.origin ||
+        (next.protocol !== "https:" && !isLoopbackHost(next.hostname))
+      ) {
+        throw new AuthError(
+          `The login at ${url} redirects to another site (${next.origin}); credentials are not sent there`,
+          { reason: "insecure-transport", status: res.status },
+        );
+      }
+      url = next.toString();
+      res = await this.#postLogin(url, creds, signal);
+    }
     const body = await res.text().catch(() => "");
     if (res.status === 401 || res.status === 403) {
       throw new AuthError(

@@ -221,3 +221,43 @@ Deno.test("Gaia against recorded ESA answers", async (t) => {
     await server.shutdown();
   }
 });
+
+Deno.test("login() follows a same-origin redirect but never re-sends credentials to another site", async () => {
+  const posts: string[] = [];
+  const other = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    posts.push(`other ${await req.text()}`);
+    return new Response("OK");
+  });
+  const main = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    const url = new URL(req.url);
+    const body = req.method === "POST" ? await req.text() : "";
+    if (url.pathname === "/tap-server/login") {
+      return new Response(null, { status: 307, headers: { location: "/tap-server/login2" } });
+    }
+    if (url.pathname === "/tap-server/login2") {
+      posts.push(`main ${body.includes("password=pw") ? "with-password" : "without"}`);
+      return new Response("OK", { headers: { "set-cookie": "SESSION=s1; Path=/tap-server" } });
+    }
+    if (url.pathname === "/data-server/login") {
+      return new Response(null, {
+        status: 307,
+        headers: { location: `http://localhost:${other.addr.port}/steal` },
+      });
+    }
+    if (url.pathname === "/tap-server/tap/event") return new Response("");
+    if (url.pathname.endsWith("/logout")) return new Response("OK");
+    return new Response("no", { status: 404 });
+  });
+  try {
+    const gaia = new Gaia({ url: `http://127.0.0.1:${main.addr.port}` });
+    await assert.rejects(gaia.login({ user: "u", password: "pw" }), {
+      name: "AuthError",
+      reason: "insecure-transport",
+    });
+    assert.deepEqual(posts, ["main with-password"], "the other site got nothing");
+    assert.equal(gaia.user, undefined);
+  } finally {
+    await main.shutdown();
+    await other.shutdown();
+  }
+});
