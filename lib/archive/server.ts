@@ -163,6 +163,7 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<Runnin
     notifications: options.notifications ?? [],
     startedAt: Date.now(),
     registeredJobs: new Set<string>(),
+    syncRunning: new Map<string, number>(),
     allowUrlHost: options.allowUrlHost ?? isLoopbackHost,
   } as Omit<ArchiveState, "jobs"> as ArchiveState;
   let jobs: JobManager;

@@ -4,15 +4,13 @@ import {
   astroqueryMultipart,
   bodyText,
   get,
+  HEAVY_QUERY,
   login,
   postForm,
   startTestArchive,
   submitAsync,
   waitJob,
 } from "./archive_helpers.ts";
-
-const HEAVY = "SELECT COUNT(*) FROM gaiadr3.gaia_source AS a JOIN gaiadr3.gaia_source AS b " +
-  "ON DISTANCE(POINT(a.ra, a.dec), POINT(b.ra, b.dec)) < 0.0001";
 
 async function spawnArchive(dir: string): Promise<{ child: Deno.ChildProcess; url: string }> {
   const child = new Deno.Command(Deno.execPath(), {
@@ -75,7 +73,7 @@ Deno.test("archive crash safety: SIGKILL mid-job, restart: results intact, runni
       finishedBody = await bodyText(
         await get(`${url}/tap-server/tap/async/${finished}/results/result`, ann),
       );
-      running = await submitAsync(url, HEAVY, { cookie: ann });
+      running = await submitAsync(url, HEAVY_QUERY, { cookie: ann });
       const xml =
         await (await get(`${url}/tap-server/tap/async/${running}?WAIT=20&PHASE=QUEUED`, ann))
           .text();

@@ -12,6 +12,15 @@ import {
   startArchive,
 } from "../../lib/archive/server.ts";
 
+/**
+ * A query that keeps DuckDB busy for a long time (a 20 000 x 20 000 cross
+ * join with a trigonometric filter: about a minute on 2 cores), for tests of
+ * abort, crash recovery and load. Tests abort or kill it.
+ */
+export const HEAVY_QUERY =
+  "SELECT COUNT(*) AS n FROM gaiadr3.gaia_source AS a, gaiadr3.gaia_source AS b " +
+  "WHERE SIN(a.ra * b.dec) > 0.999";
+
 /** Two test accounts. */
 export const ANN = { name: "ann", password: "ann-pw-1" };
 /** Second account, for wrong-user checks. */

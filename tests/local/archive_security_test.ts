@@ -5,6 +5,7 @@ import {
   astroqueryMultipart,
   BOB,
   get,
+  HEAVY_QUERY,
   login,
   postForm,
   startTestArchive,
@@ -322,6 +323,51 @@ Deno.test("archive security: limits give clear errors", async (t) => {
   }
 });
 
+Deno.test("archive security: one user's simultaneous sync queries are capped (429 + Retry-After)", async () => {
+  const a = await startTestArchive({ limits: { maxSyncPerUser: 1, maxExecutionSeconds: 5 } });
+  try {
+    const ann = await login(a.url, ANN);
+    const bob = await login(a.url, BOB);
+    const heavy = HEAVY_QUERY;
+    const sync = (q: string, cookie: string) =>
+      postForm(
+        `${a.tapUrl}/sync`,
+        `REQUEST=doQuery&LANG=ADQL&FORMAT=csv&QUERY=${encodeURIComponent(q)}`,
+        cookie,
+      );
+    let firstDone = false;
+    const first = sync(heavy, ann).then((r) => {
+      firstDone = true;
+      return r;
+    });
+    let second: Response | undefined;
+    for (let i = 0; i < 100 && !firstDone; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const r = await sync("SELECT TOP 1 source_id FROM gaiadr3.gaia_source", ann);
+      if (r.status === 429) {
+        second = r;
+        break;
+      }
+      await r.body?.cancel();
+    }
+    assert.ok(second, "a second simultaneous query of ann is refused while the first runs");
+    assert.equal(second.headers.get("retry-after"), "5");
+    assert.match(
+      await second.text(),
+      /Too many simultaneous synchronous queries for ann \(limit 1/,
+    );
+    const other = await sync("SELECT TOP 1 source_id FROM gaiadr3.gaia_source", bob);
+    assert.equal(other.status, 200, "other users are still served");
+    await other.body?.cancel();
+    await (await first).body?.cancel();
+    const again = await sync("SELECT TOP 1 source_id FROM gaiadr3.gaia_source", ann);
+    assert.equal(again.status, 200, "the slot is released when the query ends");
+    await again.body?.cancel();
+  } finally {
+    await a.dispose();
+  }
+});
+
 Deno.test("archive security: binding to a non-loopback interface is refused by default", async () => {
   await assert.rejects(() => startArchive({ hostname: "0.0.0.0" }), RangeError);
 });
@@ -336,8 +382,7 @@ Deno.test("archive load: 8 concurrent clients get complete, correct results whil
     const ann = await login(a.url, ANN);
     const heavy = await submitAsync(
       a.url,
-      "SELECT COUNT(*) FROM gaiadr3.gaia_source AS a JOIN gaiadr3.gaia_source AS b " +
-        "ON DISTANCE(POINT(a.ra, a.dec), POINT(b.ra, b.dec)) < 0.0001",
+      HEAVY_QUERY,
       { cookie: ann },
     );
     const seeds = await (await postForm(

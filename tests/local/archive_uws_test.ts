@@ -3,6 +3,7 @@ import {
   ANN,
   bodyText,
   get,
+  HEAVY_QUERY,
   login,
   postForm,
   startTestArchive,
@@ -140,11 +141,10 @@ Deno.test("archive uws: abort (200), DELETE and ACTION=DELETE (303 to the list)"
 Deno.test("archive uws: a running heavy job can be aborted", async () => {
   const a = await startTestArchive();
   try {
-    const heavy = "SELECT COUNT(*) FROM gaiadr3.gaia_source AS a JOIN gaiadr3.gaia_source AS b " +
-      "ON DISTANCE(POINT(a.ra, a.dec), POINT(b.ra, b.dec)) < 0.0001";
+    const heavy = HEAVY_QUERY;
     const id = await submitAsync(a.url, heavy);
     const xml = await (await get(`${a.tapUrl}/async/${id}?WAIT=10&PHASE=QUEUED`)).text();
-    assert.match(xml, /<uws:phase>(EXECUTING|COMPLETED)<\/uws:phase>/);
+    assert.match(xml, /<uws:phase>EXECUTING<\/uws:phase>/);
     const r = await postForm(`${a.tapUrl}/async/${id}/phase`, "PHASE=ABORT");
     assert.equal(r.status, 200);
     await r.body?.cancel();

@@ -85,6 +85,8 @@ export interface ArchiveState {
   startedAt: number;
   /** Job results registered in the engine this run (`job_upload."job<ID>"`). */
   registeredJobs: Set<string>;
+  /** Synchronous queries running now, per logged-in user. */
+  syncRunning: Map<string, number>;
   /** Hosts a URL upload may fetch from (loopback by default). */
   allowUrlHost: (hostname: string) => boolean;
 }

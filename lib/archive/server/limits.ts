@@ -21,6 +21,8 @@ export interface ArchiveLimits {
   maxDatalinkIds: number;
   /** Async jobs run at once. @default 2 */
   workers: number;
+  /** Synchronous queries one logged-in user may run at once (429 beyond). @default 4 */
+  maxSyncPerUser: number;
   /** Longest `WAIT=` a client may block for, in seconds. @default 60 */
   maxWaitSeconds: number;
   /** Longest run of one query, in seconds (0 = none). @default 600 */
@@ -38,6 +40,7 @@ export const DEFAULT_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxAnonymousJobs: 2000,
   maxDatalinkIds: 5000,
   workers: 2,
+  maxSyncPerUser: 4,
   maxWaitSeconds: 60,
   maxExecutionSeconds: 600,
   maxUrlUploadBytes: 64 * 1024 * 1024,
@@ -62,5 +65,8 @@ export function resolveLimits(partial: Partial<ArchiveLimits> = {}): ArchiveLimi
     }
   }
   if (out.workers < 1) throw new RangeError(`Archive limit 'workers' must be at least 1`);
+  if (out.maxSyncPerUser < 1) {
+    throw new RangeError(`Archive limit 'maxSyncPerUser' must be at least 1`);
+  }
   return out;
 }

@@ -57,14 +57,36 @@ export async function handleSync(
   const user = tapUser(state, req);
   const uploads = await collectUploadBytes(state, params);
   const jobId = state.jobs.newId();
-  const { table, overflow } = await runQuery(state, {
-    query,
-    user,
-    uploads,
-    maxrec,
-    jobId,
-    signal: querySignal(state),
-  });
+  if (user) {
+    const running = state.syncRunning.get(user) ?? 0;
+    if (running >= state.limits.maxSyncPerUser) {
+      throw new ArchiveHttpError(
+        429,
+        `Too many simultaneous synchronous queries for ${user} (limit ${state.limits.maxSyncPerUser}, ` +
+          `limits.maxSyncPerUser): wait for one to finish or submit an async job`,
+        { headers: { "retry-after": "5" } },
+      );
+    }
+    state.syncRunning.set(user, running + 1);
+  }
+  let out;
+  try {
+    out = await runQuery(state, {
+      query,
+      user,
+      uploads,
+      maxrec,
+      jobId,
+      signal: querySignal(state),
+    });
+  } finally {
+    if (user) {
+      const n = (state.syncRunning.get(user) ?? 1) - 1;
+      if (n > 0) state.syncRunning.set(user, n);
+      else state.syncRunning.delete(user);
+    }
+  }
+  const { table, overflow } = out;
   const enc = encodeResult(table, spec, {
     query,
     jobId,
