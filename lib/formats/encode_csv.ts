@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type DataType, type Table, Type } from "apache-arrow";
+import { type DataType, type Table, Type, type Vector } from "apache-arrow";
 import { formatFloat32, formatFloat64, isFloat32, jsonValue } from "./value_text.ts";
 
 /** Options of {@linkcode encodeCsv}. */
@@ -115,23 +115,75 @@ export function* csvChunks(table: Table, options: CsvWriterOptions = {}): Genera
       options.booleans,
     )
   );
+  const nulls = fields.map((f) => (f.type.typeId === Type.Float ? floatNull : nullText));
+  const ncols = fields.length;
   for (const batch of table.batches) {
-    const cols = fields.map((_, i) => batch.getChildAt(i)!);
-    let lines: string[] = [];
-    for (let r = 0; r < batch.numRows; r++) {
-      let line = "";
-      for (let c = 0; c < cols.length; c++) {
-        if (c) line += d;
-        line += formatters[c]!(cols[c]!.get(r));
+    for (let r0 = 0; r0 < batch.numRows; r0 += chunkRows) {
+      const r1 = Math.min(batch.numRows, r0 + chunkRows);
+      // Column by column (typed arrays, one formatter per column), then rows.
+      const cells = fields.map((f, c) =>
+        formatColumn(
+          batch.getChildAt(c)!,
+          r0,
+          r1,
+          f.type,
+          formatters[c]!,
+          nulls[c]!,
+          options.booleans,
+        )
+      );
+      const lines = new Array<string>(r1 - r0);
+      for (let r = 0; r < r1 - r0; r++) {
+        let line = ncols ? cells[0]![r]! : "";
+        for (let c = 1; c < ncols; c++) line += d + cells[c]![r]!;
+        lines[r] = line;
       }
-      lines.push(line);
-      if (lines.length >= chunkRows) {
-        yield enc.encode(lines.join(nl) + nl);
-        lines = [];
-      }
+      yield enc.encode(lines.join(nl) + nl);
     }
-    if (lines.length) yield enc.encode(lines.join(nl) + nl);
   }
+}
+
+/**
+ * Formats rows `r0..r1` of a column: straight from the typed arrays for
+ * numbers and booleans (no per-value `Vector.get`), else via `get()`.
+ */
+function formatColumn(
+  vec: Vector,
+  r0: number,
+  r1: number,
+  type: DataType,
+  format: (v: unknown) => string,
+  nullText: string,
+  booleans: readonly [string, string] = ["true", "false"],
+): string[] {
+  const out = new Array<string>(r1 - r0);
+  const data = vec.data.length === 1 ? vec.data[0]! : undefined;
+  const id = type.typeId;
+  const plain = id === Type.Int || id === Type.Bool ||
+    (id === Type.Float && (type as unknown as { precision: number }).precision !== 0); // not Float16
+  if (data && data.offset === 0 && plain) {
+    const bm = data.nullCount > 0 ? data.nullBitmap : undefined;
+    const values = data.values as ArrayLike<number | bigint>;
+    if (id === Type.Bool) {
+      const bits = data.values as Uint8Array;
+      for (let i = r0; i < r1; i++) {
+        out[i - r0] = bm && !(bm[i >> 3]! & (1 << (i & 7)))
+          ? nullText
+          : (bits[i >> 3]! >> (i & 7)) & 1
+          ? booleans[0]
+          : booleans[1];
+      }
+      return out;
+    }
+    const f = id === Type.Float ? (isFloat32(type) ? formatFloat32 : formatFloat64) : undefined;
+    for (let i = r0; i < r1; i++) {
+      if (bm && !(bm[i >> 3]! & (1 << (i & 7)))) out[i - r0] = nullText;
+      else out[i - r0] = f ? f(values[i] as number) : String(values[i]);
+    }
+    return out;
+  }
+  for (let i = r0; i < r1; i++) out[i - r0] = format(vec.get(i));
+  return out;
 }
 
 function escapeClass(s: string): string {
