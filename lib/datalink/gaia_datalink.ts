@@ -25,6 +25,9 @@ import {
   toRetrievalType,
 } from "./retrieval.ts";
 import { unpackProducts } from "./unpack.ts";
+import { DEFAULT_MAX_UNPACKED_BYTES } from "./zip.ts";
+import { SizeLimitError } from "../io/errors.ts";
+import { concatBytes } from "../io/source.ts";
 import { bigintAt, column } from "./columns.ts";
 
 /** Progress of a {@linkcode GaiaDataLink.load}. */
@@ -57,7 +60,7 @@ export interface DataLinkLoadOptions {
   linkingParameter?: "SOURCE_ID" | "TRANSIT_ID" | "IMAGE_ID";
   /** Also write each raw answer (a ZIP) into this directory. Nothing is written without it. */
   saveTo?: string;
-  /** Largest unpacked size of one answer. @default 2 GiB */
+  /** Largest size of one answer, downloaded and unpacked. @default 2 GiB */
   maxUnpackedBytes?: number;
   /** IDs per request (at most 5 000, the ESA limit). @default 5000 */
   chunkSize?: number;
@@ -193,7 +196,10 @@ export class GaiaDataLink {
               options.onProgress?.({ ...progress });
             },
           });
-          const bytes = await res.bytes();
+          const bytes = await readBody(
+            res.body,
+            options.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES,
+          );
           progress.bytes += bytes.length - last;
           if (options.saveTo) {
             await Deno.writeFile(
@@ -276,6 +282,25 @@ export class GaiaDataLink {
   toString(): string {
     return `GaiaDataLink(${this.dataServer}, ${this.release})`;
   }
+}
+
+/** Reads a body, failing with SizeLimitError past `max` bytes (a download is never larger than its unpacked content). */
+async function readBody(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array> {
+  if (!body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const c of body) {
+    total += c.length;
+    if (total > max) {
+      await body.cancel().catch(() => {});
+      throw new SizeLimitError(
+        `The data server's answer exceeds ${max} bytes; raise "maxUnpackedBytes" if this is expected`,
+        { limit: max },
+      );
+    }
+    chunks.push(c);
+  }
+  return concatBytes(chunks, total);
 }
 
 function productSources(p: DataLinkProduct): bigint[] {

@@ -92,3 +92,27 @@ Deno.test("GaiaDataLink.load() keeps the other chunks when one fails, and says w
     await s.shutdown();
   }
 });
+
+Deno.test("GaiaDataLink.load() stops an endless answer at maxUnpackedBytes while downloading", async () => {
+  const s = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    await req.text();
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent > 50_000_000) return c.close();
+        sent += 65536;
+        c.enqueue(new Uint8Array(65536));
+      },
+    });
+    return new Response(body, { headers: { "content-type": "application/zip" } });
+  });
+  try {
+    const dl = new GaiaDataLink({ dataServer: `http://127.0.0.1:${s.addr.port}/data-server` });
+    await assert.rejects(
+      dl.load(1n, { retrieval: "RVS", maxUnpackedBytes: 1_000_000 }),
+      (e) => e instanceof SizeLimitError && /exceeds 1000000 bytes/.test(e.message),
+    );
+  } finally {
+    await s.shutdown();
+  }
+});
