@@ -114,6 +114,9 @@ Deno.test("archive uws: abort (200), DELETE and ACTION=DELETE (303 to the list)"
     await ab.body?.cancel();
     assert.equal(await (await get(`${a.tapUrl}/async/${pending}/phase`)).text(), "ABORTED");
 
+    const wrong = await fetch(`${a.tapUrl}/async/${pending}/phase`, { method: "DELETE" });
+    assert.equal(wrong.status, 405);
+    await wrong.body?.cancel();
     const d1 = await fetch(`${a.tapUrl}/async/${pending}`, {
       method: "DELETE",
       redirect: "manual",

@@ -227,6 +227,12 @@ export async function handleAsync(
     await state.jobs.delete(jobId);
     return seeOther(list);
   }
+  if (req.method !== "GET" && req.method !== "POST" && req.method !== "HEAD") {
+    throw new ArchiveHttpError(
+      405,
+      `Method ${req.method} not allowed on tap/async/${jobId}${sub ? "/" + sub : ""}`,
+    );
+  }
   switch (sub) {
     case "": {
       if (post) {
