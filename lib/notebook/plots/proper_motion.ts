@@ -95,17 +95,22 @@ export function properMotion(data: TableInput, options: ProperMotionOptions = {}
     return [lo, hi];
   };
   const mode = resolveMode(options.mode, rows.length, options.densityThreshold);
-  const plot = baseOptions(options, { height: 520, width: options.width ?? 560 });
-  plot.x = {
-    label: axisLabel(cols, xName, "μα* (mas/yr)"),
-    domain: domain(x, h?.pmra),
-    grid: true,
+  // Equal spans on both axes and a square plot: one mas/yr is the same length
+  // across and up, so a circle of common motion looks like a circle.
+  const dx = domain(x, h?.pmra), dy = domain(y, h?.pmdec);
+  const span = Math.max(dx[1] - dx[0], dy[1] - dy[0]);
+  const widen = (d: [number, number]): [number, number] => {
+    const c = (d[0] + d[1]) / 2;
+    return [c - span / 2, c + span / 2];
   };
-  plot.y = {
-    label: axisLabel(cols, yName, "μδ (mas/yr)"),
-    domain: domain(y, h?.pmdec),
-    grid: true,
-  };
+  const width = options.width ?? 560;
+  const plot = baseOptions(options, { height: options.height ?? width - 30, width });
+  plot.x = { label: axisLabel(cols, xName, "μα* (mas/yr)"), domain: widen(dx), grid: true };
+  plot.y = { label: axisLabel(cols, yName, "μδ (mas/yr)"), domain: widen(dy), grid: true };
+  plot.marginLeft = 40;
+  plot.marginRight = 10;
+  plot.marginTop = 20;
+  plot.marginBottom = 30;
   plot.clip = true;
   const marks: Plot.Markish[] = [Plot.frame({ stroke: "#ccc" })];
   if (mode === "density") {
