@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { type DataType, type Table, Type, type Vector } from "apache-arrow";
-import { formatFloat32, formatFloat64, isFloat32, jsonValue } from "./value_text.ts";
+import { type DataType, type Table, Type } from "apache-arrow";
+import { formatColumn, formatFloat32, formatFloat64, isFloat32, jsonValue } from "./value_text.ts";
 
 /** Options of {@linkcode encodeCsv}. */
 export interface CsvWriterOptions {
@@ -141,49 +141,6 @@ export function* csvChunks(table: Table, options: CsvWriterOptions = {}): Genera
       yield enc.encode(lines.join(nl) + nl);
     }
   }
-}
-
-/**
- * Formats rows `r0..r1` of a column: straight from the typed arrays for
- * numbers and booleans (no per-value `Vector.get`), else via `get()`.
- */
-function formatColumn(
-  vec: Vector,
-  r0: number,
-  r1: number,
-  type: DataType,
-  format: (v: unknown) => string,
-  nullText: string,
-  booleans: readonly [string, string] = ["true", "false"],
-): string[] {
-  const out = new Array<string>(r1 - r0);
-  const data = vec.data.length === 1 ? vec.data[0]! : undefined;
-  const id = type.typeId;
-  const plain = id === Type.Int || id === Type.Bool ||
-    (id === Type.Float && (type as unknown as { precision: number }).precision !== 0); // not Float16
-  if (data && data.offset === 0 && plain) {
-    const bm = data.nullCount > 0 ? data.nullBitmap : undefined;
-    const values = data.values as ArrayLike<number | bigint>;
-    if (id === Type.Bool) {
-      const bits = data.values as Uint8Array;
-      for (let i = r0; i < r1; i++) {
-        out[i - r0] = bm && !(bm[i >> 3]! & (1 << (i & 7)))
-          ? nullText
-          : (bits[i >> 3]! >> (i & 7)) & 1
-          ? booleans[0]
-          : booleans[1];
-      }
-      return out;
-    }
-    const f = id === Type.Float ? (isFloat32(type) ? formatFloat32 : formatFloat64) : undefined;
-    for (let i = r0; i < r1; i++) {
-      if (bm && !(bm[i >> 3]! & (1 << (i & 7)))) out[i - r0] = nullText;
-      else out[i - r0] = f ? f(values[i] as number) : String(values[i]);
-    }
-    return out;
-  }
-  for (let i = r0; i < r1; i++) out[i - r0] = format(vec.get(i));
-  return out;
 }
 
 function escapeClass(s: string): string {

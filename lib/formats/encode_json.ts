@@ -4,7 +4,7 @@
  * @module
  */
 import type { Table } from "apache-arrow";
-import { jsonValue, md, votableDatatype } from "./value_text.ts";
+import { formatColumn, jsonValue, md, votableDatatype } from "./value_text.ts";
 
 const enc = new TextEncoder();
 
@@ -57,16 +57,32 @@ export function encodeGaiaJson(table: Table): Uint8Array {
   const parts: string[] = ['{"metadata":\n[\n', meta.join(",\n"), '\n],\n"data":\n[\n'];
   let first = true;
   const types = fields.map((f) => f.type);
+  const CHUNK = 10000;
   for (const batch of table.batches) {
-    const cols = fields.map((_, i) => batch.getChildAt(i)!);
-    for (let r = 0; r < batch.numRows; r++) {
-      let row = first ? "[" : ",\n[";
-      first = false;
-      for (let c = 0; c < cols.length; c++) {
-        if (c) row += ",";
-        row += jsonValue(cols[c]!.get(r), types[c]!);
+    for (let r0 = 0; r0 < batch.numRows; r0 += CHUNK) {
+      const r1 = Math.min(batch.numRows, r0 + CHUNK);
+      // Column by column (typed arrays for numbers), then rows.
+      const cells = types.map((t, c) =>
+        formatColumn(
+          batch.getChildAt(c)!,
+          r0,
+          r1,
+          t,
+          (v) => jsonValue(v, t),
+          "null",
+          undefined,
+          "null",
+        )
+      );
+      for (let r = 0; r < r1 - r0; r++) {
+        let row = first ? "[" : ",\n[";
+        first = false;
+        for (let c = 0; c < cells.length; c++) {
+          if (c) row += ",";
+          row += cells[c]![r]!;
+        }
+        parts.push(row + "]");
       }
-      parts.push(row + "]");
     }
   }
   parts.push("\n]\n}\n");
