@@ -14,6 +14,7 @@ import {
   box,
   circle,
   coneSearch as coneAdql,
+  identifier,
   toDegrees,
 } from "../adql/mod.ts";
 import { HttpClient, type HttpClientOptions } from "../http/mod.ts";
@@ -720,9 +721,13 @@ export class Gaia implements AsyncDisposable {
       );
     }
     const split = (t: string) => {
-      const i = t.indexOf(".");
-      if (i < 1) throw new TypeError(`Give ${JSON.stringify(t)} with its schema (schema.table)`);
-      return [t.slice(0, i), t.slice(i + 1)];
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(t);
+      if (!m) {
+        throw new TypeError(
+          `Give ${JSON.stringify(t)} as schema.table (letters, digits and "_" only)`,
+        );
+      }
+      return [m[1], m[2]];
     };
     const [sa, ta] = split(options.tableA);
     const [sb, tb] = split(options.tableB ?? this.mainTable);
@@ -773,8 +778,15 @@ export class Gaia implements AsyncDisposable {
         }
       }
     }
+    // Names go through identifier(): quoted when needed, never pasted raw.
+    const id = (x: string) => identifier(x).text;
+    const [ra1, de1, ra2, de2] = [options.raA, options.decA, raB, decB].map(id);
     const q =
-      `SELECT a.*, DISTANCE(a.${options.raA}, a.${options.decA}, b.${raB}, b.${decB}) AS separation, b.* FROM ${options.tableA} AS a JOIN ${tableB} AS b ON DISTANCE(a.${options.raA}, a.${options.decA}, b.${raB}, b.${decB}) < ${radiusDeg}`;
+      `SELECT a.*, DISTANCE(a.${ra1}, a.${de1}, b.${ra2}, b.${de2}) AS separation, b.* FROM ${
+        id(options.tableA)
+      } AS a JOIN ${
+        id(tableB)
+      } AS b ON DISTANCE(a.${ra1}, a.${de1}, b.${ra2}, b.${de2}) < ${radiusDeg}`;
     return await this.launchJobAsync(q, {
       ...(options.resultsName ? { name: options.resultsName } : {}),
       ...(options.background ? { background: true } : {}),
