@@ -1030,50 +1030,82 @@ class Translator {
     poly: { vertices: { ra: number; dec: number }[] },
     at: number,
   ): string {
-    const v = poly.vertices.map(({ ra, dec }) => [
-      Math.cos(dec * RAD) * Math.cos(ra * RAD),
-      Math.cos(dec * RAD) * Math.sin(ra * RAD),
-      Math.sin(dec * RAD),
-    ]);
-    const normals: number[][] = [];
-    for (let i = 0; i < v.length; i++) {
-      const a = v[i], b = v[(i + 1) % v.length];
-      normals.push([
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-      ]);
-    }
-    // orientation: every vertex must be on the same side of every other edge (convex)
+    const v = poly.vertices.map(({ ra, dec }) => unitVector(ra, dec));
+    const normals = v.map((a, i) => cross3(a, v[(i + 1) % v.length]));
+    // convex when every vertex is on the same side of every other edge
     let sign = 0;
-    for (let i = 0; i < normals.length; i++) {
+    let convex = true;
+    for (let i = 0; i < normals.length && convex; i++) {
       for (let j = 0; j < v.length; j++) {
         if (j === i || j === (i + 1) % v.length) continue;
-        const d = normals[i][0] * v[j][0] + normals[i][1] * v[j][1] + normals[i][2] * v[j][2];
+        const d = dot3(normals[i], v[j]);
         if (Math.abs(d) < 1e-15) continue;
         const s = Math.sign(d);
         if (sign === 0) sign = s;
         else if (s !== sign) {
-          this.#err(
-            "unsupported",
-            "Only convex polygons are supported; split the region into convex polygons joined with OR",
-            at,
-          );
+          convex = false;
+          break;
         }
       }
     }
-    if (sign === 0) {
+    if (convex && sign === 0) {
       this.#err("invalid-argument", "POLYGON is degenerate (all vertices on one great circle)", at);
     }
     const x = `cos(radians(${p.dec.sql})) * cos(radians(${p.ra.sql}))`;
     const y = `cos(radians(${p.dec.sql})) * sin(radians(${p.ra.sql}))`;
     const z = `sin(radians(${p.dec.sql}))`;
-    const edges = normals.map((n) =>
-      `(${num(sign * n[0])} * ${x} + ${num(sign * n[1])} * ${y} + ${num(sign * n[2])} * ${z}) >= 0`
-    );
-    const [lo, hi] = polygonDecRange(v, normals.map((n) => n.map((x) => x * sign)));
-    const band = `${p.dec.sql} BETWEEN ${num(lo - 1e-9)} AND ${num(hi + 1e-9)} AND `;
-    return `(${band}${edges.join(" AND ")})`;
+    const lin = (c: number[]) =>
+      `(${num(c[0])} * ${x} + ${num(c[1])} * ${y} + ${num(c[2])} * ${z})`;
+    if (convex) {
+      const inward = normals.map((n) => n.map((c) => c * sign));
+      const [lo, hi] = polygonDecRange(v, (z) => inward.every((n) => n[2] * z >= 0));
+      const band = `${p.dec.sql} BETWEEN ${num(lo - 1e-9)} AND ${num(hi + 1e-9)} AND `;
+      return `(${band}${inward.map((n) => `${lin(n)} >= 0`).join(" AND ")})`;
+    }
+    // A non-convex polygon: count the edges crossed by the arc from the point to a
+    // reference point Q outside it (odd = inside). Q lies just beyond the cap that
+    // holds every vertex, which must be smaller than a hemisphere.
+    const c = normalize3(v.reduce((s, q) => [s[0] + q[0], s[1] + q[1], s[2] + q[2]], [0, 0, 0]));
+    const radius = Math.max(...v.map((q) => Math.acos(Math.min(1, dot3(c, q)))));
+    if (!(radius < Math.PI / 2 - 0.03)) {
+      this.#err(
+        "unsupported",
+        "A non-convex POLYGON must fit in less than a hemisphere; split it into smaller polygons joined with OR",
+        at,
+      );
+    }
+    const side = normalize3(cross3(c, Math.abs(c[2]) < 0.9 ? [0, 0, 1] : [1, 0, 0]));
+    const t = Math.min(radius + 0.02, Math.PI / 2);
+    const q = c.map((ci, k) => ci * Math.cos(t) + side[k] * Math.sin(t));
+    const tests = v.map((a, i) => {
+      const b = v[(i + 1) % v.length];
+      const n = normals[i];
+      const nq = dot3(n, q);
+      // P and Q on opposite sides of the edge's great circle, and A and B on
+      // opposite sides of the P-Q great circle: (P x Q).A = P.(Q x A)
+      return `(CASE WHEN ${lin(n)} * ${num(nq)} < 0 AND ${lin(cross3(q, a))} * ${
+        lin(cross3(q, b))
+      } < 0 THEN 1 ELSE 0 END)`;
+    });
+    const inside = (zp: number) => {
+      const pt = [0, 0, zp];
+      if (dot3(c, pt) < Math.cos(radius)) return false;
+      let k = 0;
+      v.forEach((a, i) => {
+        const b = v[(i + 1) % v.length];
+        if (
+          dot3(normals[i], pt) * dot3(normals[i], q) < 0 &&
+          dot3(pt, cross3(q, a)) * dot3(pt, cross3(q, b)) < 0
+        ) k++;
+      });
+      return k % 2 === 1;
+    };
+    const [lo, hi] = polygonDecRange(v, inside);
+    // Only points in the cap round the vertices can be inside; inside that cap
+    // (less than a hemisphere) the arc to Q cannot meet an edge's circle twice.
+    return `(${p.dec.sql} BETWEEN ${num(lo - 1e-9)} AND ${num(hi + 1e-9)} AND ${lin(c)} >= ${
+      num(Math.cos(radius + 1e-9))
+    } AND (${tests.join(" + ")}) % 2 = 1)`;
   }
 
   #containsSql(a: Geom, b: Geom, at: number): string {
@@ -1256,42 +1288,53 @@ function flip(op: string): string {
  * vertices, the latitude extremes of edges that bulge poleward, and a pole
  * when the polygon contains it. `normals` point inside.
  */
-function polygonDecRange(v: number[][], normals: number[][]): [number, number] {
+function polygonDecRange(v: number[][], poleInside: (z: 1 | -1) => boolean): [number, number] {
   let zmin = Infinity, zmax = -Infinity;
   for (const p of v) {
     zmin = Math.min(zmin, p[2]);
     zmax = Math.max(zmax, p[2]);
   }
-  const dot = (a: number[], b: number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-  const cross = (a: number[], b: number[]) => [
-    a[1] * b[2] - a[2] * b[1],
-    a[2] * b[0] - a[0] * b[2],
-    a[0] * b[1] - a[1] * b[0],
-  ];
   for (let i = 0; i < v.length; i++) {
     const a = v[i], b = v[(i + 1) % v.length];
-    const n = cross(a, b);
-    const nn = Math.sqrt(dot(n, n));
+    const n = cross3(a, b);
+    const nn = Math.sqrt(dot3(n, n));
     if (nn < 1e-15) continue;
     const nh = n.map((x) => x / nn);
     // the highest point of this edge's great circle: z-axis projected on its plane
     const u = [-nh[2] * nh[0], -nh[2] * nh[1], 1 - nh[2] * nh[2]];
-    const un = Math.sqrt(dot(u, u));
+    const un = Math.sqrt(dot3(u, u));
     if (un < 1e-15) continue; // the edge lies on the equator
     for (const sgn of [1, -1]) {
       const w = u.map((x) => (sgn * x) / un);
       // on the short arc a->b when a->w and w->b turn the same way as a->b
-      if (dot(cross(a, w), n) >= 0 && dot(cross(w, b), n) >= 0) {
+      if (dot3(cross3(a, w), n) >= 0 && dot3(cross3(w, b), n) >= 0) {
         zmin = Math.min(zmin, w[2]);
         zmax = Math.max(zmax, w[2]);
       }
     }
   }
-  const inside = (z: number) => normals.every((n) => n[2] * z >= 0);
-  if (inside(1)) zmax = 1;
-  if (inside(-1)) zmin = -1;
+  if (poleInside(1)) zmax = 1;
+  if (poleInside(-1)) zmin = -1;
   const deg = (z: number) => Math.asin(Math.max(-1, Math.min(1, z))) / RAD;
   return [deg(zmin), deg(zmax)];
+}
+
+function unitVector(ra: number, dec: number): number[] {
+  return [
+    Math.cos(dec * RAD) * Math.cos(ra * RAD),
+    Math.cos(dec * RAD) * Math.sin(ra * RAD),
+    Math.sin(dec * RAD),
+  ];
+}
+function dot3(a: number[], b: number[]): number {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+function cross3(a: number[], b: number[]): number[] {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+function normalize3(a: number[]): number[] {
+  const n = Math.sqrt(dot3(a, a));
+  return a.map((x) => x / n);
 }
 
 /** Area (steradians) of a spherical polygon with great-circle edges (Girard's theorem). */
