@@ -113,7 +113,7 @@ export interface QueryObjectOptions {
   width?: Angle;
   /** Box height (with `width`). */
   height?: Angle;
-  /** Columns to select. @default all */
+  /** Columns to select (names; quoted as ADQL identifiers when needed). @default all */
   columns?: string[];
   /** TOP; -1 for none. @default the client's rowLimit */
   rowLimit?: number;
@@ -532,7 +532,9 @@ export class Gaia implements AsyncDisposable {
     } else {
       throw new TypeError("queryObject() needs a radius, or a width and a height");
     }
-    const cols = options.columns?.length ? options.columns.join(", ") : "*";
+    const cols = options.columns?.length
+      ? options.columns.map((c) => identifier(c).text).join(", ")
+      : "*";
     return `SELECT ${
       top >= 0 ? `TOP ${top} ` : ""
     }DISTANCE(POINT('ICRS', ${ra}, ${dec}), POINT('ICRS', ${p.ra}, ${p.dec})) AS dist, ${cols} FROM ${this.mainTable} WHERE 1 = CONTAINS(POINT('ICRS', ${ra}, ${dec}), ${shape.text}) ORDER BY dist ASC`;
