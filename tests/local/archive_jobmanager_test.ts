@@ -40,11 +40,12 @@ async function withManager(
 Deno.test("JobManager runs at most `workers` jobs at once and keeps queue order", async () => {
   let running = 0, peak = 0;
   const order: string[] = [];
+  const gate = Promise.withResolvers<void>();
   const runner: JobRunner = async (job) => {
     running++;
     peak = Math.max(peak, running);
     order.push(job.parameters.query);
-    await new Promise((r) => setTimeout(r, 30));
+    await gate.promise; // every job waits until all six are queued: no timing involved
     running--;
     return output(1);
   };
@@ -54,6 +55,15 @@ Deno.test("JobManager runs at most `workers` jobs at once and keeps queue order"
       ids.push((await m.create("anonymous", { query: `q${i}` }, {})).jobId);
     }
     for (const id of ids) await m.start(id);
+    assert.deepEqual(ids.map((id) => m.get(id)!.phase), [
+      "EXECUTING",
+      "EXECUTING",
+      "QUEUED",
+      "QUEUED",
+      "QUEUED",
+      "QUEUED",
+    ]);
+    gate.resolve();
     for (const id of ids) {
       let j = m.get(id)!;
       while (!["COMPLETED", "ERROR"].includes(j.phase)) j = await m.waitFor(id, j.phase, 5000);
