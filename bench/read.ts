@@ -4,21 +4,28 @@
  * format sniffing and readers into one Arrow table (materialised, like
  * astropy's Table), and print the row count.
  *
- * usage: deno run -A bench/read.ts FILE [--stream]
+ * usage: deno run -A bench/read.ts FILE [--stream] [--expect N]
  *   --stream: iterate record batches without keeping them (constant memory)
+ *   --expect N: exit 1 unless exactly N rows were read
  */
 import { openTable } from "../lib/formats/mod.ts";
 import { collectTable } from "../lib/table/reader.ts";
 
 const path = Deno.args[0]!;
 const stream = Deno.args.includes("--stream");
+const e = Deno.args.indexOf("--expect");
+const expect = e >= 0 ? Number(Deno.args[e + 1]) : undefined;
 const file = await Deno.open(path);
 const reader = await openTable(file.readable);
+let rows = 0;
 if (stream) {
-  let rows = 0;
   for await (const batch of reader) rows += batch.numRows;
-  console.log(rows);
 } else {
   const { table } = await collectTable(reader);
-  console.log(table.numRows);
+  rows = table.numRows;
+}
+console.log(rows);
+if (expect !== undefined && rows !== expect) {
+  console.error(`expected ${expect} rows, read ${rows}`);
+  Deno.exit(1);
 }

@@ -11,6 +11,8 @@ export function sharedDir(): string {
 
 export interface Sample {
   seconds: number;
+  /** User + system CPU seconds of the process and its children (GNU time). */
+  cpu: number;
   rssMB: number;
   ok: boolean;
   output: string;
@@ -24,7 +26,7 @@ export async function measure(cmd: string[], env: Record<string, string> = {}): 
   const rssFile = await Deno.makeTempFile();
   const t0 = performance.now();
   const out = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%M", "-o", rssFile, ...cmd],
+    args: ["-f", "%U %S %M", "-o", rssFile, ...cmd],
     stdout: "piped",
     stderr: "piped",
     env,
@@ -32,10 +34,13 @@ export async function measure(cmd: string[], env: Record<string, string> = {}): 
   const seconds = (performance.now() - t0) / 1000;
   const rssText = await Deno.readTextFile(rssFile).catch(() => "0");
   await Deno.remove(rssFile).catch(() => {});
-  const kb = Number(rssText.trim().split("\n").pop());
+  // GNU time prints "Command exited with non-zero status N" first on failure.
+  const [u, sy, k] = (rssText.trim().split("\n").pop() ?? "").split(" ").map(Number);
+  const kb = k ?? NaN;
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   return {
     seconds,
+    cpu: (u ?? NaN) + (sy ?? NaN),
     rssMB: (Number.isFinite(kb) ? kb : 0) / 1024,
     ok: out.success,
     output: text.trim(),
