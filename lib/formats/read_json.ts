@@ -344,7 +344,7 @@ class JsonScanner {
     const start = this.pos;
     const end = this.scanString(start, eof);
     if (end === NEED_MORE) return NEED_MORE;
-    const key = JSON.parse(dec.decode(this.buf.subarray(start, end))) as string;
+    const key = parseJsonSlice(this, start, end) as string;
     this.pos = end;
     const colon = this.peekNonWs(eof);
     if (colon === NEED_MORE) return NEED_MORE;
