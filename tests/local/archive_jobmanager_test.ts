@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   JobManager,
+  type JobManagerOptions,
   type JobOutput,
   type JobRunner,
   RESTART_MESSAGE,
@@ -20,7 +21,11 @@ const output = (rows: number): JobOutput => ({
 async function withManager(
   runner: JobRunner,
   fn: (m: JobManager, dir: string) => Promise<void>,
-  opts: { workers?: number; maxExecutionSeconds?: number } = {},
+  opts: {
+    workers?: number;
+    maxExecutionSeconds?: number;
+    onChange?: JobManagerOptions["onChange"];
+  } = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "jobs-" });
   const m = await JobManager.open({
@@ -28,6 +33,7 @@ async function withManager(
     runner,
     workers: opts.workers ?? 2,
     maxExecutionSeconds: opts.maxExecutionSeconds ?? 0,
+    onChange: opts.onChange,
   });
   try {
     await fn(m, dir);
@@ -44,7 +50,6 @@ Deno.test("JobManager runs at most `workers` jobs at once and keeps queue order"
   const runner: JobRunner = async (job) => {
     running++;
     peak = Math.max(peak, running);
-    order.push(job.parameters.query);
     await gate.promise; // every job waits until all six are queued: no timing involved
     running--;
     return output(1);
@@ -71,7 +76,12 @@ Deno.test("JobManager runs at most `workers` jobs at once and keeps queue order"
     }
     assert.equal(peak, 2);
     assert.deepEqual(order, ["q0", "q1", "q2", "q3", "q4", "q5"]);
-  }, { workers: 2 });
+  }, {
+    workers: 2,
+    onChange: (job, kind) => {
+      if (kind === "updated" && job.phase === "EXECUTING") order.push(job.parameters.query);
+    },
+  });
 });
 
 Deno.test("JobManager: the execution time limit ends a job in ERROR naming the limit", async () => {

@@ -427,10 +427,14 @@ export class JobManager {
     return job;
   }
 
+  /**
+   * Changes a job's phase: `onChange` hears it at once (in the order changes
+   * happen), WAIT listeners once job.json holds it.
+   */
   async #setPhase(job: JobRecord, phase: JobPhase, extra: Partial<JobRecord> = {}): Promise<void> {
     Object.assign(job, extra, { phase });
-    await this.#persist(job);
     this.#onChange(job, "updated");
+    await this.#persist(job);
     this.#notify(job);
   }
 
