@@ -89,7 +89,7 @@ export interface GaiaDataLinkOptions {
  * ```ts ignore
  * const dl = new GaiaDataLink({ dataServer: `${archive.url}/data-server` });
  * const lc = await dl.load([4295806720n, 6917528997577384320n], { retrieval: "EPOCH_PHOTOMETRY" });
- * lc.toPolars();           // every observation of every source, with source_id
+ * await lc.toPolars();     // every observation of every source, with source_id
  * lc.manifest.noProduct;   // IDs the archive had nothing for
  * ```
  */

@@ -5,8 +5,8 @@
  * @module
  */
 import type { Table } from "apache-arrow";
-import type pl from "nodejs-polars";
-import { arrowToPolars } from "./polars.ts";
+import type { DataFrame } from "nodejs-polars";
+import { toPolars } from "../table/polars.ts";
 import { tidyProduct } from "./tidy.ts";
 
 /** What a product is made from. */
@@ -85,9 +85,9 @@ export class DataLinkProduct {
     return this.table.numRows;
   }
 
-  /** The tidy table as a Polars DataFrame (Int64 ids exact). */
-  toPolars(): pl.DataFrame {
-    return arrowToPolars(this.table);
+  /** The tidy table as a Polars DataFrame (Int64 ids exact, column metadata kept). */
+  toPolars(): Promise<DataFrame> {
+    return toPolars(this.table);
   }
 
   /** A one-line description. */

@@ -5,10 +5,10 @@
  * @module
  */
 import type { Table } from "apache-arrow";
-import type pl from "nodejs-polars";
+import type { DataFrame } from "nodejs-polars";
 import { bigintAt, column } from "./columns.ts";
 import { DataLinkManifest } from "./manifest.ts";
-import { arrowToPolars } from "./polars.ts";
+import { toPolars } from "../table/polars.ts";
 import { DataLinkProduct } from "./product.ts";
 
 /**
@@ -161,8 +161,8 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
   }
 
   /** {@linkcode DataLinkProducts.table} as a Polars DataFrame. */
-  toPolars(type?: string): pl.DataFrame {
-    return arrowToPolars(this.table(type));
+  toPolars(type?: string): Promise<DataFrame> {
+    return toPolars(this.table(type));
   }
 
   /** Counts per type and the manifest. */

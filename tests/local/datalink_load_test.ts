@@ -80,7 +80,7 @@ Deno.test("gaia.datalink against the local archive", async (t) => {
         // 2010-01-01 TCB + time days, minus about 82-88 s (TCB -> UTC).
         const approx = Date.parse("2010-01-01T00:00:00Z") + time * 86_400_000;
         assert.ok(approx - date > 80_000 && approx - date < 90_000, `${approx - date} ms`);
-        const df = lc.toPolars();
+        const df = await lc.toPolars();
         assert.equal(df.height, tab.numRows);
       },
     );

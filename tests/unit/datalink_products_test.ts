@@ -88,7 +88,7 @@ Deno.test("xpContinuous() rebuilds positive definite covariance matrices from th
 Deno.test("DataLinkProducts.toPolars() keeps source_id exact and names the type when several were loaded", async () => {
   const p = await load("ecsv");
   assert.throws(() => p.table(), /several types.*MCMC_MSC|several types/);
-  const df = p.toPolars("XP_SAMPLED");
+  const df = await p.toPolars("XP_SAMPLED");
   assert.equal(df.height, 343);
   assert.match(String(df.getColumn("source_id").dtype), /Int64/);
   assert.equal(df.getColumn("source_id").toTypedArray()[0], SID);
