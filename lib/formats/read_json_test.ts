@@ -130,6 +130,8 @@ Deno.test("readJson() rejects malformed and truncated documents with offset and 
       /unknown datatype "int128"/,
     ],
     [md + "[[1,true]]} extra", JsonFormatError, /after the end of the JSON document/],
+    // Found by the fuzzer: a member name with a bad escape.
+    ['{"da\\<ta": 1}', JsonFormatError, /Invalid JSON: Bad escaped character/],
   ];
   for (const [text, cls, re] of cases) {
     await assert.rejects(collectTable(readJson(text)), (e: unknown) => {
