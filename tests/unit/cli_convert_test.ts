@@ -49,8 +49,12 @@ Deno.test("cli convert writes every output format from a DaCHS VOTable, and each
       assert.match(r.stderr, /5 rows × 25 columns, .* in [0-9.]+ s \([0-9.]+ MB\/s\)/, ext);
       const bytes = Deno.readFileSync(out);
       let back: Table;
-      if (ext === "arrow") back = tableFromIPC(bytes);
-      else if (ext === "parquet") {
+      if (ext === "arrow") {
+        back = tableFromIPC(bytes);
+        // The CLI reads Arrow IPC files back too.
+        const inspect = await run(["inspect", "--json", out]);
+        assert.equal(JSON.parse(inspect.stdout).rows, 5, inspect.stderr);
+      } else if (ext === "parquet") {
         const inspect = await run(["inspect", "--json", out]);
         assert.equal(inspect.code, 0, inspect.stderr);
         assert.equal(JSON.parse(inspect.stdout).rows, 5);
