@@ -22,6 +22,7 @@ type Where = InputPosition & { cause?: unknown };
  * ```
  */
 export class CsvSyntaxError extends TableFormatError {
+  /** @param message What happened. @param where Offset, line, column and element. */
   constructor(message: string, where: Where = {}, format = "csv") {
     super(message, { ...where, format });
     this.name = "CsvSyntaxError";
@@ -40,6 +41,7 @@ export class CsvSyntaxError extends TableFormatError {
  * ```
  */
 export class EcsvFormatError extends TableFormatError {
+  /** @param message What happened. @param where Offset, line, column and element. */
   constructor(message: string, where: Where = {}) {
     super(message, { ...where, format: "ecsv" });
     this.name = "EcsvFormatError";
@@ -58,6 +60,7 @@ export class EcsvFormatError extends TableFormatError {
  * ```
  */
 export class YamlSyntaxError extends TableFormatError {
+  /** @param message What happened. @param where Offset, line, column and element. */
   constructor(message: string, where: Where = {}) {
     super(message, { ...where, format: "yaml" });
     this.name = "YamlSyntaxError";
@@ -77,6 +80,7 @@ export class YamlSyntaxError extends TableFormatError {
  * ```
  */
 export class JsonFormatError extends TableFormatError {
+  /** @param message What happened. @param where Offset, line, column and element. */
   constructor(message: string, where: Where = {}) {
     super(message, { ...where, format: "json" });
     this.name = "JsonFormatError";
@@ -95,6 +99,7 @@ export class JsonFormatError extends TableFormatError {
  * ```
  */
 export class FitsFormatError extends TableFormatError {
+  /** @param message What happened. @param where Offset, line, column and element. */
   constructor(message: string, where: Where = {}) {
     super(message, { ...where, format: "fits" });
     this.name = "FitsFormatError";
@@ -113,6 +118,7 @@ export class FitsFormatError extends TableFormatError {
  * ```
  */
 export class UnknownFormatError extends TableFormatError {
+  /** @param message What happened. @param where Offset, line, column and element. */
   constructor(message: string, where: Where = {}) {
     super(message, { ...where, format: "unknown" });
     this.name = "UnknownFormatError";

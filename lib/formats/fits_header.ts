@@ -52,6 +52,7 @@ export class FitsHeader {
   readonly offset: number;
   #index = new Map<string, FitsCard>();
 
+  /** @param cards The cards in order. @param offset Byte offset of the header in the file. */
   constructor(cards: FitsCard[], offset: number) {
     this.cards = cards;
     this.offset = offset;
