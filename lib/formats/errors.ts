@@ -22,7 +22,11 @@ type Where = InputPosition & { cause?: unknown };
  * ```
  */
 export class CsvSyntaxError extends TableFormatError {
-  /** @param message What happened. @param where Offset, line, column and element. */
+  /**
+   * Creates the error.
+   * @param message What happened.
+   * @param where Offset, line, column and element.
+   */
   constructor(message: string, where: Where = {}, format = "csv") {
     super(message, { ...where, format });
     this.name = "CsvSyntaxError";
@@ -41,7 +45,11 @@ export class CsvSyntaxError extends TableFormatError {
  * ```
  */
 export class EcsvFormatError extends TableFormatError {
-  /** @param message What happened. @param where Offset, line, column and element. */
+  /**
+   * Creates the error.
+   * @param message What happened.
+   * @param where Offset, line, column and element.
+   */
   constructor(message: string, where: Where = {}) {
     super(message, { ...where, format: "ecsv" });
     this.name = "EcsvFormatError";
@@ -60,7 +68,11 @@ export class EcsvFormatError extends TableFormatError {
  * ```
  */
 export class YamlSyntaxError extends TableFormatError {
-  /** @param message What happened. @param where Offset, line, column and element. */
+  /**
+   * Creates the error.
+   * @param message What happened.
+   * @param where Offset, line, column and element.
+   */
   constructor(message: string, where: Where = {}) {
     super(message, { ...where, format: "yaml" });
     this.name = "YamlSyntaxError";
@@ -80,7 +92,11 @@ export class YamlSyntaxError extends TableFormatError {
  * ```
  */
 export class JsonFormatError extends TableFormatError {
-  /** @param message What happened. @param where Offset, line, column and element. */
+  /**
+   * Creates the error.
+   * @param message What happened.
+   * @param where Offset, line, column and element.
+   */
   constructor(message: string, where: Where = {}) {
     super(message, { ...where, format: "json" });
     this.name = "JsonFormatError";
@@ -99,7 +115,11 @@ export class JsonFormatError extends TableFormatError {
  * ```
  */
 export class FitsFormatError extends TableFormatError {
-  /** @param message What happened. @param where Offset, line, column and element. */
+  /**
+   * Creates the error.
+   * @param message What happened.
+   * @param where Offset, line, column and element.
+   */
   constructor(message: string, where: Where = {}) {
     super(message, { ...where, format: "fits" });
     this.name = "FitsFormatError";
@@ -118,7 +138,11 @@ export class FitsFormatError extends TableFormatError {
  * ```
  */
 export class UnknownFormatError extends TableFormatError {
-  /** @param message What happened. @param where Offset, line, column and element. */
+  /**
+   * Creates the error.
+   * @param message What happened.
+   * @param where Offset, line, column and element.
+   */
   constructor(message: string, where: Where = {}) {
     super(message, { ...where, format: "unknown" });
     this.name = "UnknownFormatError";

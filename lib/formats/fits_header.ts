@@ -52,7 +52,11 @@ export class FitsHeader {
   readonly offset: number;
   #index = new Map<string, FitsCard>();
 
-  /** @param cards The cards in order. @param offset Byte offset of the header in the file. */
+  /**
+   * Wraps parsed cards (use {@linkcode FitsHeader.parse} to read bytes).
+   * @param cards The cards in order.
+   * @param offset Byte offset of the header in the file.
+   */
   constructor(cards: FitsCard[], offset: number) {
     this.cards = cards;
     this.offset = offset;
