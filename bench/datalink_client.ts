@@ -12,7 +12,7 @@ const ids = (await Deno.readTextFile(idsFile)).split("\n").filter((s) => s).map(
 const t0 = performance.now();
 const dl = new GaiaDataLink({ dataServer: `${url}/data-server` });
 const products = await dl.load(ids, { retrieval: "EPOCH_PHOTOMETRY" });
-const df = products.toPolars("EPOCH_PHOTOMETRY");
+const df = await products.toPolars("EPOCH_PHOTOMETRY");
 const sources = df.getColumn("source_id").nUnique();
 await Deno.stdout.write(
   new TextEncoder().encode(

@@ -144,7 +144,8 @@ export function within(
   return { name, ratio, target, atMost: true, pass: ratio <= target };
 }
 
-const f = (x: number, d = 2) => Number.isFinite(x) ? x.toFixed(d) : "–";
+const f = (x: number, d = 2) =>
+  !Number.isFinite(x) ? "–" : x.toFixed(d === 2 && Math.abs(x) < 0.1 && x !== 0 ? 3 : d);
 
 /** The Markdown tables of all groups. */
 export function renderMarkdown(
