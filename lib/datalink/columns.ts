@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { DataType, type Table, type Vector } from "apache-arrow";
+import { DataType, type Table, Type, type Vector } from "apache-arrow";
 import type { ParamElement } from "../table/metadata.ts";
 
 /** A product column that should be there and is not. */
@@ -178,6 +178,63 @@ export function floatsOf(v: Vector): Float64Array | null {
     }
     if (d.nullCount > 0) {
       for (let i = 0; i < d.length; i++) if (!d.getValid(i)) out[at + i] = NaN;
+    }
+    at += d.length;
+  }
+  return out;
+}
+
+/**
+ * Appends row `i` of an id column to an Int64 builder without making a
+ * BigInt when the column is Int64 (its two 32-bit words are copied).
+ */
+export function int64Reader(
+  v: Vector,
+): (
+  i: number,
+  out: { appendWords(lo: number, hi: number): void; append(x: bigint): void; appendNull(): void },
+) => void {
+  if (
+    v.type.typeId === Type.Int && (v.type as unknown as { bitWidth: number }).bitWidth === 64 &&
+    v.data.length === 1
+  ) {
+    const d = v.data[0];
+    const vals = d.values as BigInt64Array | Int32Array;
+    const words = vals instanceof Int32Array
+      ? vals
+      : new Int32Array(vals.buffer, vals.byteOffset, vals.length * 2);
+    const nulls = d.nullCount > 0;
+    return (i, out) => {
+      if (nulls && !d.getValid(i)) out.appendNull();
+      else out.appendWords(words[2 * i], words[2 * i + 1]);
+    };
+  }
+  return (i, out) => {
+    const x = bigintAt(v, i);
+    x === null ? out.appendNull() : out.append(x);
+  };
+}
+
+/**
+ * A column as booleans (1 true, 0 false, -1 null) read once: Bool columns
+ * from their bitmaps, others cell by cell with {@linkcode boolAt}.
+ */
+export function boolsOf(v: Vector): Int8Array {
+  const out = new Int8Array(v.length);
+  let at = 0;
+  for (const d of v.data) {
+    if (d.type.typeId === Type.Bool) {
+      const bits = d.values as Uint8Array;
+      const off = d.offset;
+      for (let i = 0; i < d.length; i++) {
+        const k = off + i;
+        out[at + i] = d.nullCount > 0 && !d.getValid(i) ? -1 : (bits[k >> 3] >> (k & 7)) & 1;
+      }
+    } else {
+      for (let i = 0; i < d.length; i++) {
+        const b = boolAt(v, at + i);
+        out[at + i] = b === null ? -1 : b ? 1 : 0;
+      }
     }
     at += d.length;
   }

@@ -14,7 +14,9 @@ import {
   Schema,
   Table,
   TimestampMillisecond,
+  Type,
   Utf8,
+  type Vector,
 } from "apache-arrow";
 import {
   BoolBuilder,
@@ -28,9 +30,10 @@ import {
   arrayAt,
   bigintAt,
   boolArrayAt,
-  boolAt,
+  boolsOf,
   column,
   floatsOf,
+  int64Reader,
   numberAt,
   paramValue,
   requireColumn,
@@ -118,6 +121,19 @@ class Out {
     else this.sid.append(sid);
     if (tid === null) this.tid.appendNull();
     else this.tid.append(tid);
+    this.values(band, time, mag, flux, err, foe, rp, rv);
+  }
+  /** The columns after source_id and transit_id (those appended by the caller). */
+  values(
+    band: string,
+    time: number | null,
+    mag: number | null,
+    flux: number | null,
+    err: number | null,
+    foe: number | null,
+    rp: boolean | null,
+    rv: boolean | null,
+  ) {
     this.band.appendString(band);
     this.num(this.time, time);
     if (time === null || Number.isNaN(time)) this.date.appendNull();
@@ -146,6 +162,27 @@ class Out {
       ]),
     ]);
   }
+}
+
+/** Reads band names straight from a Utf8 column's bytes (G, BP, RP), decoding only other text. */
+function bandReader(v: Vector): (i: number) => string {
+  if (v.type.typeId === Type.Utf8 && v.data.length === 1) {
+    const d = v.data[0];
+    const offsets = d.valueOffsets as Int32Array;
+    const bytes = d.values as Uint8Array;
+    return (i) => {
+      const a = offsets[i], b = offsets[i + 1];
+      const n = b - a;
+      if (n === 1 && (bytes[a] | 32) === 0x67) return "G";
+      if (n === 2 && (bytes[a + 1] | 32) === 0x70) {
+        const c = bytes[a] | 32;
+        if (c === 0x62) return "BP";
+        if (c === 0x72) return "RP";
+      }
+      return normaliseBand(String(v.get(i) ?? ""));
+    };
+  }
+  return (i) => normaliseBand(String(v.get(i) ?? ""));
 }
 
 function normaliseBand(b: string): string {
@@ -201,18 +238,26 @@ export function epochPhotometry(table: Table, sourceId?: bigint): Table {
     const [tT, tM, tF, tE, tO] = [f(time), f(mag), f(flux), f(err), f(foe)];
     const at = (typed: Float64Array | null, v: typeof time | undefined, i: number) =>
       typed ? (Number.isNaN(typed[i]) ? null : typed[i]) : v ? numberAt(v, i) : null;
+    const readBand = bandReader(bandCol);
+    const bRp = rp ? boolsOf(rp) : null;
+    const bRv = rv ? boolsOf(rv) : null;
+    const readSid = sidCol ? int64Reader(sidCol) : undefined;
+    const readTid = tid ? int64Reader(tid) : undefined;
     for (let i = 0; i < table.numRows; i++) {
-      out.row(
-        sidCol ? bigintAt(sidCol, i) : fallbackSid ?? null,
-        tid ? bigintAt(tid, i) : null,
-        normaliseBand(String(bandCol.get(i) ?? "")),
+      if (readSid) readSid(i, out.sid);
+      else if (fallbackSid === undefined) out.sid.appendNull();
+      else out.sid.append(fallbackSid);
+      if (readTid) readTid(i, out.tid);
+      else out.tid.appendNull();
+      out.values(
+        readBand(i),
         at(tT, time, i),
         at(tM, mag, i),
         at(tF, flux, i),
         at(tE, err, i),
         at(tO, foe, i),
-        rp ? boolAt(rp, i) : null,
-        rv ? boolAt(rv, i) : null,
+        bRp ? (bRp[i] < 0 ? null : bRp[i] === 1) : null,
+        bRv ? (bRv[i] < 0 ? null : bRv[i] === 1) : null,
       );
     }
     return out.table();

@@ -52,13 +52,13 @@ const LEAP_SECONDS: ReadonlyArray<readonly [number, number]> = [
 ].map(([d, s]) => [Date.parse(`${d}T00:00:00Z`), s as number] as const);
 
 function taiMinusUtc(taiMs: number): number {
-  let s = 10;
-  for (const [from, v] of LEAP_SECONDS) {
-    // The change happens at `from` UTC, i.e. at from + (new offset) seconds TAI.
-    if (taiMs >= from + v * 1000) s = v;
-    else break;
+  // Newest first: Gaia epochs are recent. The change happens at `from` UTC,
+  // i.e. at from + (new offset) seconds TAI.
+  for (let k = LEAP_SECONDS.length - 1; k >= 0; k--) {
+    const [from, v] = LEAP_SECONDS[k];
+    if (taiMs >= from + v * 1000) return v;
   }
-  return s;
+  return 10;
 }
 
 /**
