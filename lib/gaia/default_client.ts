@@ -57,7 +57,9 @@ function envArchive(): string | undefined {
  */
 export function clientFor(spec: string | undefined): Gaia {
   const s = archiveSpec(spec);
-  if (s.kind === "local") return new Gaia({}, () => startLocalArchive());
+  if (s.kind === "local") {
+    return new Gaia({}, () => startLocalArchive(), "local archive (started on first use)");
+  }
   if (s.kind === "url") return new Gaia({ url: s.value });
   return new Gaia({ url: s.value });
 }
@@ -71,9 +73,13 @@ export function clientFor(spec: string | undefined): Gaia {
  * if (gaia.mainTable !== "gaiadr3.gaia_source") throw new Error();
  * ```
  */
-export const gaia: Gaia = new Gaia({}, () => {
-  const s = archiveSpec(envArchive());
-  if (s.kind === "local") return startLocalArchive();
-  const preset = s.kind === "url" ? archiveAt(s.value) : MIRRORS[s.value as keyof typeof MIRRORS];
-  return Promise.resolve({ preset });
-});
+export const gaia: Gaia = new Gaia(
+  {},
+  () => {
+    const s = archiveSpec(envArchive());
+    if (s.kind === "local") return startLocalArchive();
+    const preset = s.kind === "url" ? archiveAt(s.value) : MIRRORS[s.value as keyof typeof MIRRORS];
+    return Promise.resolve({ preset });
+  },
+  "archive from GAIA_ARCHIVE, else ESA (resolved on first use)",
+);

@@ -302,9 +302,10 @@ export class Gaia implements AsyncDisposable {
 
    * Creates the instance.
    * @param options archive, release, main table, row limit, HTTP client
-   * @param loader resolves the archive on first use (local archive).
+   * @param loader resolves the archive on first use (local archive, GAIA_ARCHIVE)
+   * @param label how the client names its archive until it is resolved
    */
-  constructor(options: GaiaOptions = {}, loader?: CoreLoader) {
+  constructor(options: GaiaOptions = {}, loader?: CoreLoader, label?: string) {
     this.release = releaseInfo(options.release ?? "DR3");
     this.mainTable = options.mainTable ?? this.release.mainTable;
     this.raColumn = options.raColumn ?? "ra";
@@ -317,7 +318,7 @@ export class Gaia implements AsyncDisposable {
     this.#sesameUrl = options.sesameUrl;
     this.#loader = loader;
     if (!loader) this.#core = this.#makeCore(presetFor(options));
-    this.#label = loader ? "local archive (started on first use)" : this.#core!.preset.tapUrl;
+    this.#label = loader ? (label ?? "archive resolved on first use") : this.#core!.preset.tapUrl;
     this.datalink = {
       links: async (ids, o = {}) => (await this.#dl()).links(ids, o),
       load: async (ids, o = {}) => (await this.#dl()).load(ids, o),
@@ -940,7 +941,7 @@ export class Gaia implements AsyncDisposable {
       ...(this.#onWarning ? { onWarning: this.#onWarning } : {}),
     };
     if (options.url) return new Gaia({ ...base, url: options.url });
-    const g = new Gaia(base, () => startLocalArchive(options));
+    const g = new Gaia(base, () => startLocalArchive(options), "local archive (starting)");
     await g.urls();
     return g;
   }

@@ -39,7 +39,8 @@ Deno.test("gaia with GAIA_ARCHIVE=local starts an in-process archive on first us
     assert.equal(out.code, 0, stderr);
     const line = new TextDecoder().decode(out.stdout).trim().split("\n").pop()!;
     const res = JSON.parse(line);
-    assert.match(res.before, /started on first use/);
+    assert.match(res.before, /GAIA_ARCHIVE, else ESA \(resolved on first use\)/);
+    assert.match(res.after, /127\.0\.0\.1/);
     assert.equal(res.rows, 3);
     assert.match(res.tap, /^http:\/\/127\.0\.0\.1:\d+\/tap-server\/tap$/);
     assert.ok(
