@@ -194,6 +194,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
     let received = 0;
 
     const pull = async (): Promise<void> => {
+      options.signal?.throwIfAborted();
       let r: ReadableStreamReadResult<Uint8Array>;
       try {
         r = await reader.read();
@@ -332,6 +333,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
       }
 
       for (;;) {
+        options.signal?.throwIfAborted();
         const before = pos;
         for (;;) {
           pos = tok.scan(buf, pos, len, eof, base);

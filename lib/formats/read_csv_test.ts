@@ -345,3 +345,25 @@ Deno.test("readCsv() reads every 64-bit integer exactly, and rejects one out of 
     );
   }
 });
+
+Deno.test("readCsv() honours signal and maxBytes", async () => {
+  const rows = ["a,b"];
+  for (let i = 0; i < 20000; i++) rows.push(`${i},${i}`);
+  const bytes = enc.encode(rows.join("\n"));
+  await assert.rejects(
+    collectTable(readCsv(chunked(bytes, 4096), { maxBytes: 10000 })),
+    /limit of 10000 bytes/,
+  );
+  const ctrl = new AbortController();
+  const reader = readCsv(chunked(bytes, 4096), {
+    signal: ctrl.signal,
+    batchSize: 100,
+    inferRows: 100,
+  });
+  await assert.rejects(
+    (async () => {
+      for await (const _ of reader) ctrl.abort(new DOMException("stop", "AbortError"));
+    })(),
+    (e: unknown) => (e as Error).name === "AbortError",
+  );
+});

@@ -170,7 +170,7 @@ export function readFits(source: ByteSource, options: FitsReaderOptions = {}): T
               { offset: start, element: "XTENSION" },
             );
           }
-          yield* readBintable(header, q, ctx, batchSize, options.maxBytes);
+          yield* readBintable(header, q, ctx, batchSize, options.maxBytes, options.signal);
           return;
         }
         const padded = Math.ceil(size / FITS_BLOCK) * FITS_BLOCK;
@@ -510,6 +510,7 @@ async function* readBintable(
   ctx: { setSchema(s: Schema): void; meta: import("../table/reader.ts").TableMeta },
   batchSize: number,
   maxBytes: number | undefined,
+  signal?: AbortSignal,
 ) {
   const bitpix = h.int("BITPIX");
   if (bitpix !== 8) {
@@ -626,6 +627,7 @@ async function* readBintable(
     Math.min(batchSize, Math.floor(MAX_BATCH_BYTES / Math.max(1, naxis1))),
   );
   for (let r0 = 0; r0 < naxis2; r0 += perBatch) {
+    signal?.throwIfAborted();
     const n = Math.min(perBatch, naxis2 - r0);
     const bytes = await q.read(n * naxis1);
     if (bytes.length < n * naxis1) {

@@ -71,6 +71,7 @@ export function readJson(source: ByteSource, options: JsonReaderOptions = {}): T
     let eof = false;
     let received = 0;
     const pull = async (): Promise<boolean> => {
+      options.signal?.throwIfAborted();
       let r: ReadableStreamReadResult<Uint8Array>;
       try {
         r = await reader.read();
