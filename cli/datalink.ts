@@ -14,7 +14,8 @@ import { type Table, tableFromIPC, tableToIPC } from "apache-arrow";
 import { encodeCsv } from "../lib/formats/encode_csv.ts";
 import { openTable } from "../lib/formats/sniff.ts";
 import { collectTable } from "../lib/table/reader.ts";
-import { clientFor } from "../lib/gaia/mod.ts";
+import type { Gaia } from "../lib/gaia/mod.ts";
+import { archiveClient } from "./archive_option.ts";
 import {
   type DataLinkProducts,
   toDataLinkFormat,
@@ -178,7 +179,14 @@ export async function datalinkMain(args: string[]): Promise<number> {
     console.log(DATALINK_USAGE);
     return 0;
   }
-  const gaia = clientFor(a.archive ?? (Deno.env.get("GAIA_ARCHIVE") || undefined));
+  let gaia: Gaia;
+  try {
+    gaia = archiveClient(a.archive);
+  } catch (e) {
+    // A bad --archive / GAIA_ARCHIVE is a usage error: one line, no stack trace.
+    console.error(`datalink: ${(e as Error).message}`);
+    return 2;
+  }
   const ctrl = new AbortController();
   const onSignal = () => ctrl.abort(new DOMException("Interrupted", "AbortError"));
   try {

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { clientFor } from "../lib/gaia/mod.ts";
+import type { Gaia } from "../lib/gaia/mod.ts";
+import { archiveClient } from "./archive_option.ts";
 import { AuthError, type CredentialsOptions } from "../lib/tapplus/mod.ts";
 
 /** Usage text of `login`. */
@@ -59,7 +60,14 @@ export async function loginMain(args: string[]): Promise<number> {
     creds.password = pw;
   }
   creds.onWarning = (w) => console.error(`login: warning: ${w.message}`);
-  const gaia = clientFor(archive ?? (Deno.env.get("GAIA_ARCHIVE") || undefined));
+  let gaia: Gaia;
+  try {
+    gaia = archiveClient(archive);
+  } catch (e) {
+    // A bad --archive / GAIA_ARCHIVE is a usage error: one line, no stack trace.
+    console.error(`login: ${(e as Error).message}`);
+    return 2;
+  }
   try {
     await gaia.login(creds);
     const urls = await gaia.urls();

@@ -5,7 +5,7 @@
  * the extension) or as CSV to stdout, with a progress bar on stderr.
  *
  * ```
- * deno task cli query --service URL "ADQL" [-o out.arrow|csv|vot|parquet] [--async]
+ * deno task cli query [--archive esa|local|URL | --service URL] "ADQL" [-o out.arrow|csv|vot|parquet] [--async]
  *                     [--maxrec N] [--format F] [--upload name=file]... [--timeout S] [--quiet]
  * ```
  *
@@ -16,7 +16,8 @@ import { encodeCsv } from "../lib/formats/encode_csv.ts";
 import { openTable } from "../lib/formats/sniff.ts";
 import { collectTable } from "../lib/table/reader.ts";
 import { encodeVOTable } from "../lib/votable/mod.ts";
-import { progress } from "../lib/notebook/progress.ts";
+import { cliProgress } from "./progress.ts";
+import { archiveClient, resolveArchiveOption } from "./archive_option.ts";
 import { TapService } from "../lib/tap/service.ts";
 import type { QueryResult } from "../lib/tap/result.ts";
 import type { UploadMap } from "../lib/tap/upload.ts";
@@ -30,12 +31,16 @@ import type { UploadMap } from "../lib/tap/upload.ts";
  * if (!QUERY_USAGE.includes("--service")) throw new Error();
  * ```
  */
-export const QUERY_USAGE = `Usage: deno task cli query --service URL "ADQL" [options]
+export const QUERY_USAGE =
+  `Usage: deno task cli query [--archive esa|local|URL | --service URL] "ADQL" [options]
 
-Runs an ADQL query on a TAP service (sync by default) and writes the result.
+Runs an ADQL query on a Gaia archive or any TAP service (sync by default) and
+writes the result.
 
 Options:
-  --service URL          the TAP service base URL (e.g. http://localhost:8080/tap)
+  --archive esa|local|URL  the Gaia archive (default: $GAIA_ARCHIVE, else esa); local starts
+                         one in-process; a URL is an archive root (http://127.0.0.1:8787)
+  --service URL          any other TAP service, by its base URL (e.g. http://localhost:8080/tap)
   -o, --output FILE      output file; the extension picks the format:
                          .arrow (Arrow IPC file), .csv, .vot/.xml (VOTable BINARY2),
                          .parquet (via Polars). Without -o, CSV goes to stdout.
@@ -52,7 +57,10 @@ Options:
 
 /** Parsed `query` arguments. */
 export interface QueryArgs {
+  /** The TAP service base URL (`--service`), or "" to use `archive`. */
   service: string;
+  /** The `--archive` value (esa, a mirror, local or an archive root URL), if given. */
+  archive?: string;
   adql: string;
   output?: string;
   async: boolean;
@@ -134,6 +142,9 @@ export function parseQueryArgs(args: string[]): QueryArgs {
       case "--service":
         out.service = take();
         break;
+      case "--archive":
+        out.archive = take();
+        break;
       case "-o":
       case "--output":
         out.output = take();
@@ -189,7 +200,26 @@ export function parseQueryArgs(args: string[]): QueryArgs {
     }
   }
   if (out.help) return out;
-  if (!out.service) throw new TypeError("--service URL is required (the TAP service base URL)");
+  if (out.service && out.archive !== undefined) {
+    throw new TypeError(
+      "Give either --archive (a Gaia archive) or --service (a TAP URL), not both",
+    );
+  }
+  if (out.service) {
+    let ok = false;
+    try {
+      ok = /^https?:$/.test(new URL(out.service).protocol);
+    } catch { /* not a URL */ }
+    if (!ok) {
+      throw new TypeError(
+        `--service ${
+          JSON.stringify(out.service)
+        } is not an http(s) URL; give the TAP service base URL, e.g. http://localhost:8080/tap`,
+      );
+    }
+  } else {
+    resolveArchiveOption(out.archive);
+  }
   if (positional.length !== 1) {
     throw new TypeError(
       positional.length === 0
@@ -269,9 +299,9 @@ export async function queryMain(args: string[]): Promise<number> {
     console.log(QUERY_USAGE);
     return 0;
   }
-  const tap = new TapService(parsed.service, parsed.dialect ? { dialect: parsed.dialect } : {});
-  const bar = progress(parsed.async ? "Async query" : "Query", {
-    mode: parsed.quiet ? "silent" : "terminal",
+  await using gaia = parsed.service ? undefined : archiveClient(parsed.archive);
+  const bar = cliProgress(parsed.async ? "Async query" : "Query", {
+    quiet: parsed.quiet,
     unit: "bytes",
   });
   const ctrl = new AbortController();
@@ -280,6 +310,9 @@ export async function queryMain(args: string[]): Promise<number> {
     Deno.addSignalListener("SIGINT", onSignal);
   } catch { /* not supported here */ }
   try {
+    const tap = gaia
+      ? await gaia.tap()
+      : new TapService(parsed.service, parsed.dialect ? { dialect: parsed.dialect } : {});
     const upload: UploadMap = {};
     for (const u of parsed.uploads) upload[u.name] = await readUpload(u.file);
     const common = {
@@ -304,11 +337,12 @@ export async function queryMain(args: string[]): Promise<number> {
         ...(parsed.timeout ? { timeout: parsed.timeout * 1000 } : {}),
       });
     }
-    await bar.finish(
-      `${result.numRows} rows${
-        result.overflow ? " (OVERFLOW: MAXREC reached, more rows exist)" : ""
-      }`,
-    );
+    const summary = `${result.numRows} rows${
+      result.overflow ? " (OVERFLOW: MAXREC reached, more rows exist)" : ""
+    }`;
+    await bar.finish(summary);
+    // No bar when stderr is not a terminal (CI logs, pipes): the count still goes to stderr.
+    if (!parsed.quiet && bar.mode === "silent" && !parsed.output) console.error(summary);
     if (parsed.output) {
       await writeResult(result, parsed.output);
       if (!parsed.quiet) console.error(`Wrote ${result.numRows} rows to ${parsed.output}`);
@@ -326,7 +360,8 @@ export async function queryMain(args: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    await bar.fail(e);
+    // The bar says that it failed; the message (often several lines) is printed once, below.
+    await bar.fail(e instanceof Error ? e.name : "error");
     console.error(`query failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {

@@ -37,7 +37,13 @@ Deno.test("parseQueryArgs() reads every option and refuses bad ones", () => {
     quiet: true,
     help: false,
   });
-  assert.throws(() => parseQueryArgs(["SELECT 1"]), /--service URL is required/);
+  // Without --service the Gaia archive is used: --archive, else GAIA_ARCHIVE, else esa.
+  assert.equal(parseQueryArgs(["SELECT 1"]).service, "");
+  assert.equal(parseQueryArgs(["--archive", "local", "SELECT 1"]).archive, "local");
+  assert.throws(
+    () => parseQueryArgs(["--archive", "local", "--service", "http://h/tap", "SELECT 1"]),
+    /either --archive .* or --service/,
+  );
   assert.throws(
     () => parseQueryArgs(["--service", "http://h", "SELECT 1", "SELECT 2"]),
     /one ADQL argument/,

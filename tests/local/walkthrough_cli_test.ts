@@ -1,0 +1,48 @@
+/**
+ * The README's `deno task cli query --archive ...` line, against a running
+ * local archive: the archive root URL is enough (the TAP path is the
+ * archive's), sync and async.
+ */
+import assert from "node:assert/strict";
+import { tableFromIPC } from "apache-arrow";
+import { queryMain } from "../../cli/query.ts";
+import { startTestArchive } from "./archive_helpers.ts";
+
+Deno.test("cli query --archive URL queries a Gaia archive by its root, sync and --async", async () => {
+  const archive = await startTestArchive();
+  const dir = await Deno.makeTempDir();
+  try {
+    const adql = "SELECT TOP 7 source_id, ra, dec FROM gaiadr3.gaia_source ORDER BY source_id";
+    for (const mode of [[], ["--async"]]) {
+      const file = `${dir}/out${mode.length}.arrow`;
+      const code = await queryMain([
+        "--archive",
+        archive.url,
+        adql,
+        ...mode,
+        "-o",
+        file,
+        "--quiet",
+      ]);
+      assert.equal(code, 0, mode.join(" "));
+      const t = tableFromIPC(await Deno.readFile(file));
+      assert.equal(t.numRows, 7);
+      assert.deepEqual(t.schema.fields.map((f) => f.name), ["source_id", "ra", "dec"]);
+      assert.equal(typeof t.getChild("source_id")!.get(0), "bigint");
+    }
+    // GAIA_ARCHIVE is the default when --archive is absent.
+    const prev = Deno.env.get("GAIA_ARCHIVE");
+    Deno.env.set("GAIA_ARCHIVE", archive.url);
+    try {
+      const file = `${dir}/env.csv`;
+      assert.equal(await queryMain([adql, "-o", file, "--quiet"]), 0);
+      assert.equal((await Deno.readTextFile(file)).trim().split("\n").length, 8);
+    } finally {
+      if (prev === undefined) Deno.env.delete("GAIA_ARCHIVE");
+      else Deno.env.set("GAIA_ARCHIVE", prev);
+    }
+  } finally {
+    await archive.dispose();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

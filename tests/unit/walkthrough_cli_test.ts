@@ -1,0 +1,106 @@
+/**
+ * Regressions found by the fresh-eyes CLI walkthrough: expected mistakes
+ * (a bad --archive, a --service that is not a URL) are one-line usage
+ * errors with exit code 2, never a stack trace; every archive command
+ * takes --archive.
+ */
+import assert from "node:assert/strict";
+import { ArchiveOptionError, resolveArchiveOption } from "../../cli/archive_option.ts";
+import { parseQueryArgs, QUERY_USAGE } from "../../cli/query.ts";
+
+const CLI = new URL("../../cli.ts", import.meta.url).pathname;
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, ...args],
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+/** A stack trace line (`    at f (file:///...)`) or Deno's uncaught-error banner. */
+const STACK = /^\s+at .*[(:]|Uncaught/m;
+
+Deno.test("resolveArchiveOption() takes esa, mirrors, local and http(s) URLs, else ArchiveOptionError", () => {
+  for (
+    const v of [
+      "esa",
+      "ESA",
+      "ari",
+      "aip",
+      "local",
+      "http://127.0.0.1:8787",
+      "https://gea.esac.esa.int",
+    ]
+  ) {
+    assert.equal(resolveArchiveOption(v).spec, v);
+    assert.equal(resolveArchiveOption(v).source, "--archive");
+  }
+  for (const v of ["bogus", "", "   ", "localhost:8787", "ftp://example.org/tap"]) {
+    assert.throws(() => resolveArchiveOption(v), (e: unknown) => {
+      assert.ok(e instanceof ArchiveOptionError && e instanceof TypeError);
+      assert.equal(e.value, v);
+      assert.match(e.message, /^--archive ".*" is not an archive: use esa, ari, aip, local/);
+      return true;
+    });
+  }
+});
+
+Deno.test("parseQueryArgs() takes --archive, refuses it with --service, and refuses a --service that is not a URL", () => {
+  assert.equal(parseQueryArgs(["--archive", "local", "SELECT 1"]).archive, "local");
+  assert.equal(
+    parseQueryArgs(["--archive=http://127.0.0.1:8787", "SELECT 1"]).archive,
+    "http://127.0.0.1:8787",
+  );
+  assert.throws(() => parseQueryArgs(["--archive", "bogus", "SELECT 1"]), ArchiveOptionError);
+  assert.throws(
+    () => parseQueryArgs(["--service", "notaurl", "SELECT 1"]),
+    /--service "notaurl" is not an http\(s\) URL; give the TAP service base URL/,
+  );
+  assert.match(QUERY_USAGE, /--archive esa\|local\|URL/);
+});
+
+Deno.test("cli query/datalink/login: a bad --archive or GAIA_ARCHIVE is exit 2 with one clear line, no stack trace", async () => {
+  const cases: Array<[string[], Record<string, string>, RegExp]> = [
+    [["query", "--archive", "bogus", "SELECT 1"], {}, /--archive "bogus" is not an archive/],
+    [
+      ["query", "--service", "notaurl", "SELECT 1"],
+      {},
+      /--service "notaurl" is not an http\(s\) URL/,
+    ],
+    [["query", "SELECT 1"], { GAIA_ARCHIVE: "nope" }, /GAIA_ARCHIVE="nope" is not an archive/],
+    [
+      [
+        "datalink",
+        "--archive",
+        "nope",
+        "--retrieval",
+        "EPOCH_PHOTOMETRY",
+        "--ids",
+        "1",
+        "-o",
+        "x.arrow",
+      ],
+      {},
+      /datalink: --archive "nope" is not an archive/,
+    ],
+    [["login", "--archive", "bogus"], {}, /login: --archive "bogus" is not an archive/],
+    [
+      ["login"],
+      { GAIA_ARCHIVE: "localhost:8787" },
+      /GAIA_ARCHIVE="localhost:8787" is not an archive/,
+    ],
+  ];
+  for (const [args, env, message] of cases) {
+    const r = await cli(args, env);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(" "));
+    assert.doesNotMatch(r.stderr, STACK, args.join(" "));
+    assert.equal(r.stdout, "", args.join(" "));
+  }
+});
