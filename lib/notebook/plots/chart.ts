@@ -5,8 +5,7 @@
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
-import { parseHTML } from "linkedom";
+import { parseHTML, Plot } from "./observable_plot.ts";
 
 /** Observable Plot's options object, as given to `Plot.plot`. */
 export type PlotOptions = Plot.PlotOptions;

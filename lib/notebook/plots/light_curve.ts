@@ -3,7 +3,7 @@
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
+import { Plot } from "./observable_plot.ts";
 import { ColumnNotFoundError, type Columns, columnsOf, type TableInput } from "../table_like.ts";
 import { Chart } from "./chart.ts";
 import {
