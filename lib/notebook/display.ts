@@ -27,6 +27,7 @@ export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as n
 export class Displayable {
   /** The bundle shown. */
   readonly bundle: MimeBundle;
+  /** Wraps a MIME bundle. */
   constructor(bundle: MimeBundle) {
     this.bundle = bundle;
   }
@@ -149,7 +150,8 @@ export function displayResult(result: unknown, options: TableDisplayOptions = {}
   return display(result, options);
 }
 
-type Ctor = { prototype: object; name: string };
+/** A class, as {@linkcode installDisplays} takes it. */
+export type Ctor = { prototype: object; name: string };
 
 /**
  * Gives classes a Jupyter display (and, with `inspect: true`, a compact

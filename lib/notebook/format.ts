@@ -8,8 +8,11 @@ import { type DataType, Type } from "apache-arrow";
 
 /** A Jupyter MIME bundle: `text/plain` always, `text/html` for rich front ends. */
 export interface MimeBundle {
+  /** Plain text, for terminals and as the fallback. */
   "text/plain": string;
+  /** HTML, for notebooks. */
   "text/html"?: string;
+  /** Any other MIME type (e.g. `image/svg+xml`). */
   [mime: string]: string | undefined;
 }
 

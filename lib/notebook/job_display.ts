@@ -8,18 +8,29 @@ import { escapeHtml, formatCount, formatDuration, type MimeBundle } from "./form
 
 /** What a job display reads; UWS `JobInfo` and the TAP layer's job classes fit. */
 export interface JobLike {
+  /** The job id. */
   jobId: string;
+  /** The UWS phase (`PENDING`, `QUEUED`, `EXECUTING`, `COMPLETED`, `ERROR`, `ABORTED`, ...). */
   phase: string;
   /** The job's URL. */
   url?: string | URL | undefined;
+  /** The job's name (ESA `JOBNAME`). */
   name?: string | undefined;
+  /** UWS run id. */
   runId?: string | undefined;
+  /** Owner, when the service says. */
   ownerId?: string | undefined;
+  /** When the job was created. */
   creationTime?: Date | undefined;
+  /** When it started running. */
   startTime?: Date | undefined;
+  /** When it ended. */
   endTime?: Date | undefined;
+  /** The server's error summary of a job in ERROR. */
   errorSummary?: { message: string; type?: string | undefined } | undefined;
+  /** Job parameters (the `QUERY` is shown). */
   parameters?: Record<string, string> | undefined;
+  /** Result links, with row counts when the service gives them. */
   results?: ReadonlyArray<{ id: string; href: string; rows?: number | undefined }> | undefined;
 }
 

@@ -23,6 +23,7 @@ import { installDefaultDisplays } from "./install.ts";
 export * from "./plots/mod.ts";
 export {
   bundleOf,
+  type Ctor as DisplayableClass,
   display,
   Displayable,
   displayResult,

@@ -11,23 +11,33 @@ import { renderTable } from "./table_display.ts";
 
 /** The shape of one product (lib/datalink `DataLinkProduct` fits). */
 export interface ProductLike {
+  /** Product type (retrieval type), e.g. `EPOCH_PHOTOMETRY`. */
   type: string;
+  /** File name inside the archive's answer. */
   fileName: string;
+  /** Format read (`votable`, `csv`, ...). */
   format: string;
+  /** The product's (tidy) table. */
   table: Table;
+  /** The source, for single-source products. */
   sourceId?: bigint | undefined;
+  /** The designation, for single-source products. */
   designation?: string | undefined;
 }
 
 /** The shape of a product set (lib/datalink `DataLinkProducts` fits). */
 export interface ProductsLike {
+  /** Every product file. */
   products: readonly ProductLike[];
+  /** The per-ID outcome of the load. */
   manifest: {
     toString(): string;
     failed: ReadonlyArray<{ id: string; error?: string | undefined }>;
     noProduct: ReadonlyArray<{ id: string }>;
   };
+  /** Bytes downloaded. */
   bytes: number;
+  /** Sources with at least one product. */
   sourceIds: readonly bigint[];
 }
 

@@ -37,6 +37,7 @@ export interface ProgressState {
 
 /** The subset of `Deno.jupyter` used here (replaceable in tests). */
 export interface JupyterDisplayApi {
+  /** Shows a MIME bundle, or replaces the display `display_id` when `update` is true. */
   display(
     bundle: Record<string, unknown>,
     options: { raw: boolean; update?: boolean; display_id?: string },
@@ -101,8 +102,11 @@ function stderrIsTerminal(): boolean {
  * ```
  */
 export class Progress {
+  /** What is running. */
   readonly label: string;
+  /** Where the progress goes, once `auto` is resolved. */
   readonly mode: "jupyter" | "terminal" | "silent";
+  /** What `done`/`total` count. */
   readonly unit: ProgressUnit;
   #state: ProgressState = {};
   #started: number;
@@ -119,6 +123,7 @@ export class Progress {
   #barWidth: number;
   #lastLineLength = 0;
 
+  /** Creates a progress display (nothing is shown until the first update). */
   constructor(options: ProgressOptions = {}) {
     this.label = options.label ?? "Working";
     this.unit = options.unit ?? "items";

@@ -17,13 +17,17 @@ import { type ColumnMeta, columnMeta } from "../table/metadata.ts";
 
 /** A Polars DataFrame, recognised by shape (no Polars import needed). */
 export interface DataFrameLike {
+  /** The frame in Arrow IPC file format. */
   writeIPC(): Uint8Array;
+  /** Number of rows. */
   readonly height: number;
+  /** Column names. */
   readonly columns: string[];
 }
 
 /** Anything with an Arrow `table` property, such as a TAP query result. */
 export interface HasTable {
+  /** The Arrow table. */
   readonly table: Table;
 }
 
@@ -59,6 +63,7 @@ export interface Columns {
 export class ColumnNotFoundError extends TypeError {
   /** The column asked for. */
   readonly column: string;
+  /** Creates the error for `where` (the calling function), naming the columns there are and the option to set. */
   constructor(where: string, column: string, names: readonly string[], option?: string) {
     const have = names.length
       ? `the data has ${names.slice(0, 30).map((n) => JSON.stringify(n)).join(", ")}${

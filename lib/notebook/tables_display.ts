@@ -8,23 +8,37 @@ import { escapeHtml, formatCount, type MimeBundle } from "./format.ts";
 
 /** The column fields a metadata display reads (TAP_SCHEMA / VOSI columns fit). */
 export interface ColumnInfoLike {
+  /** Column name. */
   name: string;
+  /** Description. */
   description?: string | undefined;
+  /** Unit. */
   unit?: string | undefined;
+  /** UCD. */
   ucd?: string | undefined;
+  /** VOTable/ADQL datatype. */
   datatype?: string | undefined;
+  /** Array size. */
   arraysize?: string | undefined;
+  /** Whether the column is indexed. */
   indexed?: boolean | undefined;
+  /** Whether it is the primary key. */
   primary?: boolean | undefined;
+  /** Other flags (ESA `esatapplus:flags`, ...). */
   flags?: readonly string[] | undefined;
 }
 
 /** The table fields a metadata display reads (VOSI `TapTable` fits). */
 export interface TableInfoLike {
+  /** Qualified table name. */
   name: string;
+  /** Description. */
   description?: string | undefined;
+  /** Table type (`table`, `view`, `output`). */
   type?: string | undefined;
+  /** Its columns. */
   columns?: readonly ColumnInfoLike[] | undefined;
+  /** Row count, when known. */
   rows?: number | bigint | undefined;
   /** Row count estimate (VOSI `nrows`), used when `rows` is absent. */
   nrows?: number | undefined;

@@ -34,8 +34,11 @@ export interface SpectrumOptions extends ChartOptions {
 
 /** The standard wavelength grid of a product, for fluxes that arrive as arrays without one. */
 export interface WavelengthGrid {
+  /** First wavelength (nm). */
   start: number;
+  /** Step between samples (nm). */
   step: number;
+  /** Number of samples. */
   count: number;
 }
 
