@@ -13,7 +13,7 @@ const root = fromFileUrl(new URL("../../", import.meta.url));
 /** Runs the start-up cases. */
 export async function startup(o: GroupOptions): Promise<GroupResult> {
   const fixture = `${sharedDir()}/fixtures/dachs/sync-nulls-b2.vot`;
-  const reps = Math.max(5, o.repeats * 3);
+  const reps = o.quick ? 3 : Math.max(5, o.repeats * 3);
   const cases: [string, string[]][] = [
     ["deno eval 1 (runtime alone)", ["deno", "eval", "1"]],
     ["import mod.ts + read VOTable", [

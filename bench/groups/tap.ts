@@ -81,6 +81,16 @@ export async function tap(o: GroupOptions): Promise<GroupResult> {
   const cases: [string, string[], ((s: { output: string }) => string | undefined)?][] = [
     ["curl (identity)", curl(false)],
     ["curl --compressed (gzip)", curl(true)],
+    ["Deno fetch, body drained (identity)", [
+      "deno",
+      "run",
+      "-A",
+      "--quiet",
+      `${root}bench/fetch_drain.ts`,
+      `${url}/sync`,
+      String(n),
+      adql,
+    ]],
     ["deno task cli query → .arrow", [
       "deno",
       "run",
