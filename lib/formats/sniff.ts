@@ -21,7 +21,10 @@ export interface OpenTableOptions
   extends ReaderOptions, Omit<CsvReaderOptions, keyof ReaderOptions> {
   /** The format, when known: a {@linkcode TableFormat}, a TAP FORMAT value (`votable`, `csv`, `votable_plain`, ...) or a MIME type. */
   format?: string;
-  /** The HTTP `Content-Type` of the input, used when `format` is not given. */
+  /**
+   * The HTTP `Content-Type` of the input, used when `format` is not given
+   * (by default the `Content-Type` of a `Response` source).
+   */
   contentType?: string;
   /** VOTable: which TABLE to read (from 0). */
   table?: number;
@@ -184,7 +187,12 @@ export async function openTable(
       );
     }
   }
-  const byType = format ? undefined : formatFromContentType(options.contentType);
+  // A fetch Response brings its own content type.
+  const contentType = options.contentType ??
+    (typeof Response !== "undefined" && source instanceof Response
+      ? source.headers.get("content-type") ?? undefined
+      : undefined);
+  const byType = format ? undefined : formatFromContentType(contentType);
   // Peek at the bytes (gzip undone) unless the format was given explicitly.
   let input: ByteSource = source;
   if (!format) {
@@ -207,7 +215,7 @@ export async function openTable(
             JSON.stringify(preview)
           }`
           : `Cannot tell the table format of the input${
-            options.contentType ? ` (content type ${JSON.stringify(options.contentType)})` : ""
+            contentType ? ` (content type ${JSON.stringify(contentType)})` : ""
           } from its first bytes ${JSON.stringify(preview)}; pass "format"`,
         { offset: 0 },
       );
@@ -251,7 +259,7 @@ export async function openTable(
       ) {
         if (options[k] !== undefined) (csv as Record<string, unknown>)[k] = options[k];
       }
-      if (csv.header === undefined && /header\s*=\s*absent/i.test(options.contentType ?? "")) {
+      if (csv.header === undefined && /header\s*=\s*absent/i.test(contentType ?? "")) {
         csv.header = false;
       }
       return format === "csv" ? readCsv(input, csv) : readTsv(input, csv);

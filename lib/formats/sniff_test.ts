@@ -103,3 +103,11 @@ Deno.test("formatFromContentType(), formatFromName() and sniffFormat() map the u
   assert.equal(sniffFormat(new TextEncoder().encode('  {"metadata"')), "json");
   assert.equal(sniffFormat(new TextEncoder().encode("<html>")), undefined);
 });
+
+Deno.test("openTable() takes the content type of a Response", async () => {
+  const body = Deno.readFileSync(new URL("sync-nulls.tsv", DACHS));
+  const res = new Response(body, { headers: { "content-type": contentType("sync-nulls.tsv") } });
+  const { table, meta } = await collectTable(await openTable(res));
+  assert.equal(meta.format, "tsv");
+  assert.equal(table.numRows, 5);
+});
