@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * DataLink at scale, in one run, side by side:
  *
