@@ -53,12 +53,11 @@ export async function waitForEvent(
       );
     }
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, delay);
-      options.signal?.addEventListener(
-        "abort",
-        () => (clearTimeout(t), reject(options.signal!.reason)),
-        { once: true },
-      );
+      const signal = options.signal;
+      const onAbort = () => (clearTimeout(t), reject(signal!.reason));
+      const t = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), delay);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
     delay = Math.min(delay * 2, 5000);
   }

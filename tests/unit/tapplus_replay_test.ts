@@ -165,6 +165,17 @@ Deno.test("Gaia against recorded ESA answers", async (t) => {
       },
     );
 
+    await t.step("waitForEvent() gives up after its timeout and stops on abort", async () => {
+      await assert.rejects(
+        gaia.waitForEvent(() => true, { timeout: 300 }),
+        (e) => e instanceof RangeError && /timeout/.test(e.message),
+      );
+      const ctrl = new AbortController();
+      const waiting = gaia.waitForEvent(() => true, { timeout: 60_000, signal: ctrl.signal });
+      setTimeout(() => ctrl.abort(new DOMException("stop", "AbortError")), 50);
+      await assert.rejects(waiting, (e) => e instanceof DOMException && e.name === "AbortError");
+    });
+
     await t.step("searchAsyncJobs() reads full uws:job elements", async () => {
       const jobs = await gaia.searchAsyncJobs();
       assert.equal(jobs.length, 2);
