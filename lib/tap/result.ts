@@ -222,6 +222,8 @@ function finalStatus(
  * });
  * if (!r.overflow || r.numRows !== 2 || r.columns[0]!.name !== "ra") throw new Error();
  * if (!String(r).includes("OVERFLOW")) throw new Error(String(r));
+ * // console.log(r) prints a few lines, not the Arrow internals:
+ * if (!Deno.inspect(r).includes("columns: ra (float64)")) throw new Error(Deno.inspect(r));
  * ```
  */
 export class QueryResult {
@@ -320,7 +322,33 @@ export class QueryResult {
       : "";
     return `QueryResult(${this.numRows} rows x ${this.table.numCols} columns, ${this.format}${overflow})`;
   }
+
+  /**
+   * Compact text for `console.log` / `Deno.inspect` (instead of the Arrow
+   * table's internals): the summary, the columns with their types and units,
+   * the query on one line and where the rows came from.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    const fields = this.table.schema.fields;
+    const cols = fields.slice(0, INSPECT_COLUMNS).map((f) => {
+      const unit = columnMeta(f).unit;
+      return `${f.name} (${String(f.type).toLowerCase()}${unit ? `, ${unit}` : ""})`;
+    });
+    if (fields.length > INSPECT_COLUMNS) cols.push(`... ${fields.length - INSPECT_COLUMNS} more`);
+    const adql = this.adql.replace(/\s+/g, " ").trim();
+    const lines = [
+      String(this),
+      `  columns: ${cols.join(", ")}`,
+      `  adql:    ${adql.length > 160 ? `${adql.slice(0, 159)}…` : adql}`,
+      `  from:    ${this.jobUrl ?? this.url}`,
+    ];
+    if (this.statusMessage) lines.push(`  status:  ${this.status}: ${this.statusMessage}`);
+    return lines.join("\n");
+  }
 }
+
+/** Columns listed by `Deno.inspect(result)`. */
+const INSPECT_COLUMNS = 16;
 
 /**
  * A streaming result: iterate it for Arrow record batches (constant memory);
