@@ -45,7 +45,11 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
    * @param manifest per-ID outcome
    * @param bytes bytes downloaded.
    */
-  constructor(products: DataLinkProduct[], manifest = new DataLinkManifest(), bytes = 0) {
+  constructor(
+    products: DataLinkProduct[],
+    manifest: DataLinkManifest = new DataLinkManifest(),
+    bytes: number = 0,
+  ) {
     this.products = products;
     this.manifest = manifest;
     this.bytes = bytes;

@@ -87,7 +87,7 @@ const PHASE_COLOURS: Record<string, string> = {
 };
 
 /** Elapsed time of a job: start to end, or start to `now` while it runs. */
-export function jobElapsed(job: JobLike, now = Date.now()): number | undefined {
+export function jobElapsed(job: JobLike, now: number = Date.now()): number | undefined {
   const start = job.startTime ?? job.creationTime;
   if (!start) return undefined;
   const end = job.endTime ??

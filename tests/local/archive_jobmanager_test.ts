@@ -47,7 +47,7 @@ Deno.test("JobManager runs at most `workers` jobs at once and keeps queue order"
   let running = 0, peak = 0;
   const order: string[] = [];
   const gate = Promise.withResolvers<void>();
-  const runner: JobRunner = async (job) => {
+  const runner: JobRunner = async (_job) => {
     running++;
     peak = Math.max(peak, running);
     await gate.promise; // every job waits until all six are queued: no timing involved
