@@ -120,6 +120,10 @@ export function asArrowTable(input: unknown, where: string): Table | undefined {
   throw new TypeError(
     `${where}: expected an Arrow table, a query result (with .table), a Polars DataFrame or an array of records, got ${
       describeValue(input)
+    }${
+      input === undefined
+        ? "; was a lookup empty (e.g. products.get(id, type) for a source without that product)?"
+        : ""
     }`,
   );
 }
@@ -127,6 +131,7 @@ export function asArrowTable(input: unknown, where: string): Table | undefined {
 /** A short description of a value's type for error messages. */
 export function describeValue(x: unknown): string {
   if (x === null) return "null";
+  if (x === undefined) return "undefined";
   if (Array.isArray(x)) return `an array of ${x.length}`;
   if (typeof x === "object") return `an object (${x.constructor?.name ?? "Object"})`;
   return `${typeof x} ${JSON.stringify(String(x).slice(0, 40))}`;
