@@ -94,7 +94,8 @@ if (import.meta.main) {
     console.log(
       `  kernel: ${opts.deno} jupyter --kernel (all permissions; --allow-* flags would stop it)`,
     );
-    console.log(`Select it in Jupyter as "${spec.display_name}", or run notebooks headless with`);
+    console.log(`Select it in Jupyter as "${spec.display_name}". Headless, from the repository:`);
+    console.log("  tests/notebooks/run.sh   (every tutorial, PASS/FAIL each), or");
     console.log(
       `  ${
         opts.prefix !== undefined ? `JUPYTER_PATH=${base} ` : ""
