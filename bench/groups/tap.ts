@@ -197,6 +197,7 @@ export async function tap(o: GroupOptions): Promise<GroupResult> {
     checks,
     notes: [
       `Query \`${adql}\`, MAXREC=${n}, FORMAT=${format} (BINARY2) against ${url}. ` +
+      "`deno task cli query` is run as `deno run -A cli.ts query` (what the task runs, without the task runner). " +
       "Deno's fetch sends `Accept-Encoding: gzip, br` by default and DaCHS then gzips in Python, " +
       "which doubles its time on loopback: compare like with like (gzip vs curl --compressed, identity vs curl). " +
       "astroquery TapPlus sends no MAXREC on sync jobs, so bench/peers/astroquery_tap.py adds it to the POST body; " +
