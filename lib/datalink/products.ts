@@ -8,7 +8,8 @@ import type { Table } from "apache-arrow";
 import type { DataFrame } from "nodejs-polars";
 import { bigintAt, column } from "./columns.ts";
 import { DataLinkManifest } from "./manifest.ts";
-import { toPolars } from "../table/polars.ts";
+import { loadPolars, setPolarsMeta, toPolars } from "../table/polars.ts";
+import { compactTables } from "./compact.ts";
 import { DataLinkProduct } from "./product.ts";
 
 /**
@@ -152,21 +153,51 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
    * @throws {TypeError} when no type is given and several were loaded
    */
   table(type?: string): Table {
+    const tables = this.#tables(type);
+    // One contiguous batch (a copy), not one batch per source.
+    return tables.length === 1 ? tables[0] : compactTables(tables);
+  }
+
+  /** The non-empty tidy tables of a type (or its one empty table). */
+  #tables(type: string | undefined): Table[] {
     const t = this.#pickType(type);
     const tables = this.ofType(t).map((p) => p.table).filter((x) => x.numRows > 0);
     if (tables.length === 0) {
       const any = this.ofType(t)[0];
-      if (any) return any.table;
+      if (any) return [any.table];
       throw new TypeError(
         `No ${t} products were loaded; types present: ${this.types.join(", ") || "none"}`,
       );
     }
-    return tables.length === 1 ? tables[0] : tables[0].concat(...tables.slice(1));
+    return tables;
   }
 
-  /** {@linkcode DataLinkProducts.table} as a Polars DataFrame. */
-  toPolars(type?: string): Promise<DataFrame> {
-    return toPolars(this.table(type));
+  /**
+   * {@linkcode DataLinkProducts.table} as a Polars DataFrame. Many sources go
+   * over in groups of about 250 000 rows (each copied once into Arrow IPC and
+   * once into Polars), so the copies in flight stay small; the frame then
+   * holds one chunk per group.
+   */
+  async toPolars(type?: string): Promise<DataFrame> {
+    const tables = this.#tables(type);
+    const frames: DataFrame[] = [];
+    let group: Table[] = [], rows = 0;
+    for (let i = 0; i <= tables.length; i++) {
+      if (i === tables.length || (rows >= POLARS_GROUP_ROWS && group.length)) {
+        frames.push(await toPolars(group.length === 1 ? group[0] : compactTables(group)));
+        group = [];
+        rows = 0;
+      }
+      if (i < tables.length) {
+        group.push(tables[i]);
+        rows += tables[i].numRows;
+      }
+    }
+    if (frames.length === 1) return frames[0];
+    const pl = await loadPolars();
+    const df = pl.concat(frames, { how: "vertical", rechunk: false });
+    setPolarsMeta(df, tables[0]);
+    return df;
   }
 
   /** Counts per type and the manifest. */
@@ -196,6 +227,9 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
     return this.toString();
   }
 }
+
+/** Rows per Arrow-to-Polars copy in {@linkcode DataLinkProducts.toPolars}. */
+const POLARS_GROUP_ROWS = 250_000;
 
 /** A source id as text from a bigint, a safe number, digits or a designation (`Gaia DR3 42`). */
 function sourceKey(id: bigint | number | string): string {
