@@ -135,6 +135,10 @@ export function hrDiagram(data: TableInput, options: HrDiagramOptions = {}): Cha
       ),
     );
     plot.color = { type: "log", scheme: "ylgnbu", legend: false };
+    // A continuous colour legend needs a canvas (not in linkedom): say it in words.
+    if (options.caption === undefined) {
+      plot.caption = "Colour: stars per hexagon (log scale, light to dark)";
+    }
   } else {
     const byColumn = cols.has(fill) ? take(cols.numbers(fill), rows) : undefined;
     const title = cols.has("source_id") && rows.length <= 2000

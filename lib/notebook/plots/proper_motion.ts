@@ -118,6 +118,10 @@ export function properMotion(data: TableInput, options: ProperMotionOptions = {}
       Plot.dot(indexData(rows.length), Plot.hexbin({ fill: "count" }, { x, y, binWidth: 5 })),
     );
     plot.color = { type: "log", scheme: "ylgnbu", legend: false };
+    // A continuous colour legend needs a canvas (not in linkedom): say it in words.
+    if (options.caption === undefined) {
+      plot.caption = "Colour: stars per hexagon (log scale, light to dark)";
+    }
   } else {
     const fill = options.fill ?? "#1f4e79";
     const byColumn = cols.has(fill) ? take(cols.numbers(fill), rows) : undefined;
