@@ -69,6 +69,8 @@ export interface TapQueryErrorOptions {
  * const e = new TapQueryError("Could not parse your query (line:1, col:1)", { adql: "SELEKT 1", httpStatus: 200 });
  * if (e.line !== 1 || e.column !== 1 || e.adql !== "SELEKT 1") throw e;
  * if (!e.message.includes("SELEKT 1")) throw new Error(e.message);
+ * // a one-line query appears once, with the caret under the failing column
+ * if (!e.message.endsWith("Query: SELEKT 1\n       ^")) throw new Error(e.message);
  * ```
  */
 export class TapQueryError extends Error {
@@ -93,7 +95,10 @@ export class TapQueryError extends Error {
     const query = options.adql !== undefined
       ? `\nQuery: ${options.adql.length > 500 ? options.adql.slice(0, 500) + "..." : options.adql}`
       : "";
-    const marker = pos && options.adql !== undefined ? caret(options.adql, pos) : "";
+    // A one-line query gets the caret right under it; a longer one repeats the failing line.
+    const marker = pos && options.adql !== undefined
+      ? caret(options.adql, pos, !/[\r\n]/.test(options.adql) && options.adql.length <= 500)
+      : "";
     const status = options.httpStatus !== undefined && options.httpStatus !== 200
       ? ` (HTTP ${options.httpStatus})`
       : "";
@@ -111,12 +116,13 @@ export class TapQueryError extends Error {
   }
 }
 
-function caret(adql: string, pos: AdqlErrorPosition): string {
+function caret(adql: string, pos: AdqlErrorPosition, underQuery: boolean): string {
   const line = adql.split(/\r?\n/)[pos.line - 1];
   if (line === undefined || pos.column < 1 || pos.column > line.length + 1 || line.length > 300) {
     return "";
   }
-  return `\n       ${line}\n       ${" ".repeat(pos.column - 1)}^`;
+  const mark = `\n       ${" ".repeat(pos.column - 1)}^`;
+  return underQuery ? mark : `\n       ${line}${mark}`;
 }
 
 /** What a {@linkcode UwsJobError} carries. */

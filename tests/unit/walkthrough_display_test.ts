@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { Field, RecordBatch, Schema, Table, tableFromArrays } from "apache-arrow";
 import { QueryResult } from "../../lib/tap/result.ts";
+import { TapQueryError } from "../../lib/tap/errors.ts";
 
 function wideResult(columns: number, rows: number): QueryResult {
   const arrays: Record<string, BigInt64Array | Float64Array> = {
@@ -46,4 +47,27 @@ Deno.test("console.log(QueryResult) of a wide table lists 16 columns then says h
   const text = Deno.inspect(wideResult(152, 2), { colors: false });
   assert.match(text, /c14 \(float64, deg\), \.\.\. 136 more/);
   assert.ok(text.length < 1200, `${text.length} characters`);
+});
+
+Deno.test("TapQueryError shows a one-line query once with the caret under it; a multi-line one repeats only the failing line", () => {
+  const one = new TapQueryError(
+    "Unknown column 'nope' (line 1, column 14)",
+    { adql: "SELECT TOP 1 nope FROM gaiadr3.gaia_source", httpStatus: 400 },
+  );
+  assert.equal(
+    one.message,
+    "The TAP service reported an error (HTTP 400): Unknown column 'nope' (line 1, column 14)\n" +
+      "Query: SELECT TOP 1 nope FROM gaiadr3.gaia_source\n" +
+      "                    ^",
+  );
+  const multi = new TapQueryError("Unknown column 'nope' (line 2, column 14)", {
+    adql: "SELECT TOP 1\n  source_id, nope\n  FROM gaiadr3.gaia_source",
+  });
+  const lines = multi.message.split("\n");
+  assert.deepEqual(lines.slice(-2), ["         source_id, nope", "                    ^"]);
+  assert.equal(
+    multi.message.split("source_id, nope").length,
+    3,
+    "the query, then its failing line",
+  );
 });
