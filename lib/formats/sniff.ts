@@ -136,6 +136,8 @@ const latin1 = new TextDecoder("latin1");
  * ```
  */
 export function sniffFormat(head: Uint8Array): TableFormat | undefined {
+  // A ZIP archive (PK\x03\x04, or PK\x05\x06 when empty) is not a table, whatever its names say.
+  if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5)) return undefined;
   let text = latin1.decode(head.subarray(0, 1024));
   if (text.startsWith("\xef\xbb\xbf")) text = text.slice(3);
   if (text.startsWith("SIMPLE  =")) return "fits";
@@ -209,11 +211,16 @@ export async function openTable(
     if (!format) {
       const preview = latin1.decode(head.subarray(0, 60)).replace(/\s+/g, " ");
       const html = /<(!doctype\s+html|html)/i.test(preview);
+      const zip = head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5);
       throw new UnknownFormatError(
         html
           ? `The input is an HTML page, not a table (probably an error page): ${
             JSON.stringify(preview)
           }`
+          : zip
+          ? "The input is a ZIP archive, not a table (Gaia DataLink products come zipped): " +
+            "load products with gaia.datalink.load() or `deno task cli datalink`, " +
+            "or unzip it and open one of its files"
           : `Cannot tell the table format of the input${
             contentType ? ` (content type ${JSON.stringify(contentType)})` : ""
           } from its first bytes ${JSON.stringify(preview)}; pass "format"`,

@@ -91,6 +91,23 @@ Deno.test("openTable() refuses what it cannot recognise, naming HTML error pages
   await assert.rejects(openTable("just some words"), /Cannot tell the table format/);
 });
 
+Deno.test("openTable() names a ZIP archive (the DataLink products of every format) instead of misreading it as CSV", async () => {
+  for (const kind of ["csv", "ecsv", "fits", "vot"]) {
+    const bytes = await Deno.readFile(
+      new URL(`gaia_dr3_source_id_5937083312263887616_dl_products_${kind}.zip`, AQ),
+    );
+    assert.equal(sniffFormat(bytes.subarray(0, 512)), undefined, kind);
+    await assert.rejects(openTable(bytes), (e: unknown) => {
+      assert.ok(e instanceof UnknownFormatError, `${kind}: ${e}`);
+      assert.match(
+        (e as Error).message,
+        /is a ZIP archive, not a table .*gaia\.datalink\.load\(\)/,
+      );
+      return true;
+    });
+  }
+});
+
 Deno.test("formatFromContentType(), formatFromName() and sniffFormat() map the usual names", () => {
   assert.equal(formatFromContentType("application/x-votable+xml;content=datalink"), "votable");
   assert.equal(formatFromContentType("text/tab-separated-values"), "tsv");
