@@ -362,6 +362,14 @@ export async function queryMain(args: string[]): Promise<number> {
   } catch (e) {
     // The bar says that it failed; the message (often several lines) is printed once, below.
     await bar.fail(e instanceof Error ? e.name : "error");
+    if (ctrl.signal.aborted) {
+      console.error(
+        `query interrupted${
+          parsed.async ? " (the async job is deleted)" : ""
+        }; nothing was written`,
+      );
+      return 130;
+    }
     console.error(`query failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {

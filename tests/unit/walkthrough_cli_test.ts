@@ -104,3 +104,47 @@ Deno.test("cli query/datalink/login: a bad --archive or GAIA_ARCHIVE is exit 2 w
     assert.equal(r.stdout, "", args.join(" "));
   }
 });
+
+Deno.test("cli query: Ctrl-C (SIGINT) during a query stops it with exit 130 and a one-line message", async () => {
+  let arrived!: () => void;
+  const requested = new Promise<void>((r) => arrived = r);
+  const hold = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {}, signal: hold.signal },
+    (req) => {
+      arrived();
+      // Never answers: the query stays in flight until the client gives up.
+      return new Promise<Response>((resolve) =>
+        req.signal.addEventListener("abort", () => resolve(new Response(null, { status: 499 })))
+      );
+    },
+  );
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        CLI,
+        "query",
+        "--service",
+        `http://127.0.0.1:${server.addr.port}/tap`,
+        "SELECT TOP 1 source_id FROM gaiadr3.gaia_source",
+      ],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await requested;
+    child.kill("SIGINT");
+    const out = await child.output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 130, stderr);
+    assert.match(stderr, /query interrupted; nothing was written/);
+    assert.doesNotMatch(stderr, STACK);
+    assert.equal(new TextDecoder().decode(out.stdout), "");
+  } finally {
+    hold.abort();
+    await server.finished;
+  }
+});
