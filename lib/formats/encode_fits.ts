@@ -98,7 +98,9 @@ export function encodeFits(table: Table, options: FitsWriterOptions = {}): Uint8
   for (let c = 0; c < plans.length; c++) {
     const p = plans[c]!;
     const col = columns[c]!;
-    for (let r = 0; r < nrows; r++) p.write(dv, r * naxis1 + offset, col.get(r), heap);
+    if (!writeFast(p, col, dv, offset, naxis1)) {
+      for (let r = 0; r < nrows; r++) p.write(dv, r * naxis1 + offset, col.get(r), heap);
+    }
     offset += p.width;
   }
   // Primary header.
@@ -157,6 +159,83 @@ export function encodeFits(table: Table, options: FitsWriterOptions = {}): Uint8
     primaryBytes.length + tableHeader.length + main.length,
   );
   return out;
+}
+
+/**
+ * The common scalar columns (L, signed I/J/K without TZERO, E, D) written
+ * straight from the Arrow buffers, chunk by chunk, without `Vector.get` per
+ * value. Returns false for anything else (the generic path then runs).
+ */
+function writeFast(
+  p: ColumnPlan,
+  col: Vector,
+  dv: DataView,
+  offset: number,
+  naxis1: number,
+): boolean {
+  if (p.repeat !== 1 || p.isVar || p.tzero !== undefined) return false;
+  const code = p.code;
+  if (!"LIJKED".includes(code)) return false;
+  const id = (col.type as DataType).typeId;
+  if (id !== Type.Float && id !== Type.Int && id !== Type.Bool) return false; // e.g. FixedSizeList(1)
+  if (col.data.some((d) => d.offset !== 0)) return false; // sliced chunks: generic path
+  let row = 0;
+  for (const data of col.data) {
+    const bm = data.nullCount > 0 ? data.nullBitmap : undefined;
+    const n = data.length;
+    const valid = (i: number) => !bm || (bm[i >> 3]! & (1 << (i & 7))) !== 0;
+    let pos = row * naxis1 + offset;
+    switch (code) {
+      case "D": {
+        const v = data.values as Float64Array;
+        for (let i = 0; i < n; i++, pos += naxis1) dv.setFloat64(pos, valid(i) ? v[i]! : NaN);
+        break;
+      }
+      case "E": {
+        const v = data.values as Float32Array;
+        for (let i = 0; i < n; i++, pos += naxis1) dv.setFloat32(pos, valid(i) ? v[i]! : NaN);
+        break;
+      }
+      case "J": {
+        const v = data.values as Int32Array;
+        const nul = Number(p.tnull ?? 0);
+        for (let i = 0; i < n; i++, pos += naxis1) dv.setInt32(pos, valid(i) ? v[i]! : nul);
+        break;
+      }
+      case "I": {
+        const v = data.values as Int16Array;
+        const nul = Number(p.tnull ?? 0);
+        for (let i = 0; i < n; i++, pos += naxis1) dv.setInt16(pos, valid(i) ? v[i]! : nul);
+        break;
+      }
+      case "K": {
+        // Words straight from the 64-bit values, big-endian: high word first.
+        const v = data.values as BigInt64Array;
+        const w = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
+        const nul = BigInt.asIntN(64, BigInt(p.tnull ?? 0));
+        const nhi = Number(nul >> 32n) | 0, nlo = Number(nul & 0xffffffffn) | 0;
+        for (let i = 0; i < n; i++, pos += naxis1) {
+          if (valid(i)) {
+            dv.setInt32(pos, w[2 * i + 1]!);
+            dv.setInt32(pos + 4, w[2 * i]!);
+          } else {
+            dv.setInt32(pos, nhi);
+            dv.setInt32(pos + 4, nlo);
+          }
+        }
+        break;
+      }
+      case "L": {
+        const bits = data.values as Uint8Array;
+        for (let i = 0; i < n; i++, pos += naxis1) {
+          dv.setUint8(pos, !valid(i) ? 0 : (bits[i >> 3]! >> (i & 7)) & 1 ? 0x54 : 0x46);
+        }
+        break;
+      }
+    }
+    row += n;
+  }
+  return true;
 }
 
 function headerBytes(cards: string[]): Uint8Array {
