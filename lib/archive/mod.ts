@@ -24,4 +24,11 @@ export {
   startArchive,
 } from "./server.ts";
 export { DEFAULT_LIMITS } from "./server/limits.ts";
-export { ArchiveEngine } from "./engine.ts";
+export {
+  ArchiveEngine,
+  type ColumnDatatype,
+  type ColumnDef,
+  type QueryContext,
+  type QueryOutput,
+  type TableDef,
+} from "./engine.ts";

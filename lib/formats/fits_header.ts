@@ -12,8 +12,11 @@ export type FitsValue = string | boolean | number | bigint | null;
 
 /** One header card. */
 export interface FitsCard {
+  /** The keyword (`NAXIS2`, `TTYPE1`, ...), upper case. */
   keyword: string;
+  /** The value; undefined for a card without one (COMMENT, HISTORY, blank). */
   value: FitsValue | undefined;
+  /** The text after the `/`, or the card's text for COMMENT and HISTORY. */
   comment: string;
 }
 

@@ -37,7 +37,7 @@ export {
   type TableFormat,
 } from "./sniff.ts";
 export { parseYaml, type ParseYamlOptions, type YamlValue } from "./yaml.ts";
-export { FitsHeader, type FitsValue } from "./fits_header.ts";
+export { type FitsCard, FitsHeader, type FitsValue } from "./fits_header.ts";
 export { formatFloat32, formatFloat64 } from "./value_text.ts";
 export {
   CsvSyntaxError,

@@ -42,6 +42,12 @@ export class TableFormatError extends SyntaxError {
   /** Element, keyword or column being read, when known. */
   readonly element: string | undefined;
 
+  /**
+   * Creates the error; the message gets the format and position appended.
+   *
+   * @param message what went wrong
+   * @param options the format, where in the input (byte offset, line, column, element) and the cause
+   */
   constructor(message: string, options: InputPosition & { format: string; cause?: unknown }) {
     super(TableFormatError.#describe(message, options), { cause: options.cause });
     this.name = "TableFormatError";
@@ -70,6 +76,12 @@ export class TableFormatError extends SyntaxError {
  * truncated file or gzip stream. Never returned as a short table.
  */
 export class TruncatedInputError extends TableFormatError {
+  /**
+   * Creates the error.
+   *
+   * @param message what ended early
+   * @param options the format, where the input ended and the cause
+   */
   constructor(message: string, options: InputPosition & { format: string; cause?: unknown }) {
     super(message, options);
     this.name = "TruncatedInputError";
@@ -85,6 +97,12 @@ export class SizeLimitError extends RangeError {
   readonly limit: number;
   /** What the limit counts. */
   readonly unit: "bytes" | "rows" | "entries";
+  /**
+   * Creates the error.
+   *
+   * @param message which limit was hit, and how to raise it
+   * @param options the limit and what it counts (bytes by default)
+   */
   constructor(message: string, options: { limit: number; unit?: "bytes" | "rows" | "entries" }) {
     super(message);
     this.name = "SizeLimitError";

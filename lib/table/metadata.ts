@@ -19,27 +19,45 @@ import type { Field, Schema, Table } from "apache-arrow";
 
 /** The column metadata deno-gaia keeps for each field. */
 export interface ColumnMeta {
+  /** Column name (the FIELD `name`, the CSV header, the FITS `TTYPEn`). */
   name: string;
+  /** The FIELD's XML `ID`, when it has one. */
   ID?: string;
+  /** VOTable datatype (`long`, `double`, `char`, ...). */
   datatype?: string;
+  /** VOTable arraysize (`*`, `3`, `10*`, ...). */
   arraysize?: string;
+  /** Unit string as the source wrote it (`deg`, `mas.yr**-1`, ...). */
   unit?: string;
+  /** IVOA UCD (`pos.eq.ra;meta.main`, ...). */
   ucd?: string;
+  /** Data model utype. */
   utype?: string;
+  /** Extended type (`timestamp`, `adql:POINT`, ...). */
   xtype?: string;
+  /** The FIELD's `ref` attribute (e.g. a coordinate system). */
   ref?: string;
+  /** Display precision. */
   precision?: string;
+  /** Display width. */
   width?: string;
+  /** Free-text description. */
   description?: string;
+  /** LINK elements of the FIELD, as attribute maps. */
   links?: Array<Record<string, string>>;
+  /** The VALUES `null` sentinel, when the source declared one. */
   null?: string;
 }
 
 /** A VOTable INFO (or the same idea from another format's header). */
 export interface InfoElement {
+  /** INFO `name` (`QUERY_STATUS`, `QUERY`, `JOBID`, ...). */
   name: string;
+  /** INFO `value`. */
   value: string;
+  /** XML `ID`, when present. */
   ID?: string;
+  /** UCD, when present. */
   ucd?: string;
   /** Text content, e.g. the error message of `QUERY_STATUS=ERROR`. */
   content?: string;
@@ -47,6 +65,7 @@ export interface InfoElement {
 
 /** A VOTable PARAM: a named constant with the attributes of a FIELD. */
 export interface ParamElement extends ColumnMeta {
+  /** The PARAM's value, as written. */
   value: string;
 }
 

@@ -37,6 +37,7 @@ export {
 } from "./metadata.ts";
 export {
   type BigIntBuilder,
+  type BigIntBuilderClass,
   BoolBuilder,
   builderFor,
   buildersFor,

@@ -25,8 +25,9 @@ export interface TableMeta {
   infos: InfoElement[];
   /** PARAM elements (or the format's equivalent, e.g. FITS header cards of interest). */
   params: ParamElement[];
-  /** Table name and description, when the format carries them. */
+  /** Table name, when the format carries one. */
   name?: string;
+  /** Table description, when the format carries one. */
   description?: string;
 }
 
@@ -90,7 +91,9 @@ export function withStatus(schema: Schema, meta: TableMeta): Schema {
   const md = new Map(schema.metadata);
   md.set("format", meta.format);
   if (meta.queryStatus) md.set("query_status", meta.queryStatus);
-  if (meta.queryStatusMessage !== undefined) md.set("query_status_message", meta.queryStatusMessage);
+  if (meta.queryStatusMessage !== undefined) {
+    md.set("query_status_message", meta.queryStatusMessage);
+  }
   if (meta.infos.length) md.set("infos", JSON.stringify(meta.infos));
   if (meta.params.length) md.set("params", JSON.stringify(meta.params));
   return new (schema.constructor as typeof Schema)(schema.fields, md, schema.dictionaries);
