@@ -14,8 +14,8 @@
  *
  * @module
  */
-import { defaultArchiveDir, startArchive } from "../lib/archive/server.ts";
-import type { ArchiveUser } from "../lib/archive/server.ts";
+import { defaultArchiveDir, isLoopbackHost, startArchive } from "../lib/archive/server.ts";
+import type { ArchiveUser, RunningArchive } from "../lib/archive/server.ts";
 
 /** The documented demo account, used when no `--user` is given. */
 export const DEMO_USER: ArchiveUser = { name: "demo", password: "gaia-demo" };
@@ -161,18 +161,47 @@ export async function serveMain(args: string[]): Promise<number> {
     console.log(SERVE_USAGE);
     return 0;
   }
+  if (!isLoopbackHost(parsed.host)) {
+    console.error(
+      `serve: --host ${
+        JSON.stringify(parsed.host)
+      } is not a loopback address; the local archive listens on 127.0.0.1, ::1 or localhost only`,
+    );
+    return 2;
+  }
   const t0 = performance.now();
-  const archive = await startArchive({
-    port: parsed.port,
-    hostname: parsed.host,
-    dataDir: parsed.dataDir,
-    users: parsed.users,
-    rows: parsed.rows,
-    seed: parsed.seed,
-    onRequest: parsed.log
-      ? (r) => console.error(`${r.method} ${r.path} ${r.status} ${r.ms.toFixed(1)} ms`)
-      : undefined,
-  });
+  let archive: RunningArchive;
+  try {
+    archive = await startArchive({
+      port: parsed.port,
+      hostname: parsed.host,
+      dataDir: parsed.dataDir,
+      users: parsed.users,
+      rows: parsed.rows,
+      seed: parsed.seed,
+      onRequest: parsed.log
+        ? (r) => console.error(`${r.method} ${r.path} ${r.status} ${r.ms.toFixed(1)} ms`)
+        : undefined,
+    });
+  } catch (e) {
+    // Expected failures (port taken, a non-loopback host, an unwritable data dir) are one line.
+    if (e instanceof Deno.errors.AddrInUse) {
+      console.error(
+        `serve: port ${parsed.port} on ${parsed.host} is already in use (another archive running?); choose another --port, or leave it out for a free one`,
+      );
+      return 1;
+    }
+    if (e instanceof RangeError) {
+      console.error(`serve: ${e.message}`);
+      return 2;
+    }
+    console.error(
+      `serve: could not start the local archive: ${
+        e instanceof Error ? `${e.name}: ${e.message}` : e
+      }`,
+    );
+    return 1;
+  }
   console.log(`Local Gaia archive (SYNTHETIC data) ready at ${archive.url}`);
   console.log(`  TAP:      ${archive.tapUrl}`);
   console.log(`  DataLink: ${archive.dataUrl}/datalink/links`);

@@ -46,3 +46,34 @@ Deno.test("cli query --archive URL queries a Gaia archive by its root, sync and 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cli serve: a port in use or a non-loopback --host is one line and a non-zero exit, no stack trace", async () => {
+  const cli = new URL("../../cli.ts", import.meta.url).pathname;
+  const dir = await Deno.makeTempDir();
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const run = async (...args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", cli, "serve", "--rows", "2000", "--data-dir", dir, ...args],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+    }).output();
+    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  };
+  try {
+    const port = (taken.addr as Deno.NetAddr).port;
+    const busy = await run("--port", String(port));
+    assert.equal(busy.code, 1, busy.stderr);
+    assert.match(
+      busy.stderr,
+      new RegExp(`serve: port ${port} on 127\\.0\\.0\\.1 is already in use`),
+    );
+    assert.doesNotMatch(busy.stderr, /^\s+at |Uncaught/m);
+    const open = await run("--host", "0.0.0.0");
+    assert.equal(open.code, 2, open.stderr);
+    assert.match(open.stderr, /--host "0\.0\.0\.0" is not a loopback address/);
+    assert.doesNotMatch(open.stderr, /^\s+at |Uncaught/m);
+  } finally {
+    taken.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
