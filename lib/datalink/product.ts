@@ -80,6 +80,14 @@ export class DataLinkProduct {
     return this.#tidy ??= tidyProduct(this.type, this.raw, this.sourceId);
   }
 
+  /**
+   * The tidy table without keeping it: the one already made, or a new one
+   * the product does not hold on to (for bulk copies of many products).
+   */
+  tidyTable(): Table {
+    return this.#tidy ?? tidyProduct(this.type, this.raw, this.sourceId);
+  }
+
   /** Rows of the tidy table. */
   get numRows(): number {
     return this.table.numRows;

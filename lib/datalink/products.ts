@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Table } from "apache-arrow";
+import { Table } from "apache-arrow";
 import type { DataFrame } from "nodejs-polars";
 import { bigintAt, column } from "./columns.ts";
 import { DataLinkManifest } from "./manifest.ts";
@@ -38,6 +38,7 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
   /** Bytes downloaded. */
   readonly bytes: number;
   #index: Map<string, Map<string, DataLinkProduct[]>> | undefined;
+  #bulk = new Map<string, Table>();
 
   /**
 
@@ -153,50 +154,58 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
    * @throws {TypeError} when no type is given and several were loaded
    */
   table(type?: string): Table {
-    const tables = this.#tables(type);
-    // One contiguous batch (a copy), not one batch per source.
-    return tables.length === 1 ? tables[0] : compactTables(tables);
+    const t = this.#pickType(type);
+    let bulk = this.#bulk.get(t);
+    if (!bulk) this.#bulk.set(t, bulk = this.#build(t));
+    return bulk;
   }
 
-  /** The non-empty tidy tables of a type (or its one empty table). */
-  #tables(type: string | undefined): Table[] {
-    const t = this.#pickType(type);
-    const tables = this.ofType(t).map((p) => p.table).filter((x) => x.numRows > 0);
-    if (tables.length === 0) {
-      const any = this.ofType(t)[0];
-      if (any) return [any.table];
+  /**
+   * The tidy tables of a type copied, a group of about 250 000 rows at a
+   * time, into contiguous batches. The per-source tidy tables made on the way
+   * are not kept by the products (a product makes its own when asked), so
+   * 10 000 light curves cost one copy of the data here, not one table each.
+   */
+  #build(t: string): Table {
+    const products = this.ofType(t);
+    if (products.length === 0) {
       throw new TypeError(
         `No ${t} products were loaded; types present: ${this.types.join(", ") || "none"}`,
       );
     }
-    return tables;
+    if (products.length === 1) return products[0].table;
+    const parts: Table[] = [];
+    let group: Table[] = [], rows = 0;
+    const flush = () => {
+      if (group.length) parts.push(compactTables(group));
+      group = [];
+      rows = 0;
+    };
+    for (const p of products) {
+      const tidy = p.tidyTable();
+      if (tidy.numRows === 0) continue;
+      group.push(tidy);
+      rows += tidy.numRows;
+      if (rows >= GROUP_ROWS) flush();
+    }
+    flush();
+    if (parts.length === 0) return products[0].table;
+    return parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
   }
 
   /**
-   * {@linkcode DataLinkProducts.table} as a Polars DataFrame. Many sources go
-   * over in groups of about 250 000 rows (each copied once into Arrow IPC and
-   * once into Polars), so the copies in flight stay small; the frame then
-   * holds one chunk per group.
+   * {@linkcode DataLinkProducts.table} as a Polars DataFrame, converted a
+   * batch (about 250 000 rows) at a time so that the Arrow IPC copy in flight
+   * stays small; the frame holds one chunk per batch.
    */
   async toPolars(type?: string): Promise<DataFrame> {
-    const tables = this.#tables(type);
+    const table = this.table(type);
+    if (table.batches.length <= 1) return toPolars(table);
     const frames: DataFrame[] = [];
-    let group: Table[] = [], rows = 0;
-    for (let i = 0; i <= tables.length; i++) {
-      if (i === tables.length || (rows >= POLARS_GROUP_ROWS && group.length)) {
-        frames.push(await toPolars(group.length === 1 ? group[0] : compactTables(group)));
-        group = [];
-        rows = 0;
-      }
-      if (i < tables.length) {
-        group.push(tables[i]);
-        rows += tables[i].numRows;
-      }
-    }
-    if (frames.length === 1) return frames[0];
+    for (const b of table.batches) frames.push(await toPolars(new Table(table.schema, [b])));
     const pl = await loadPolars();
     const df = pl.concat(frames, { how: "vertical", rechunk: false });
-    setPolarsMeta(df, tables[0]);
+    setPolarsMeta(df, table);
     return df;
   }
 
@@ -228,8 +237,8 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
   }
 }
 
-/** Rows per Arrow-to-Polars copy in {@linkcode DataLinkProducts.toPolars}. */
-const POLARS_GROUP_ROWS = 250_000;
+/** Rows per contiguous batch of {@linkcode DataLinkProducts.table} (and per Polars copy). */
+const GROUP_ROWS = 250_000;
 
 /** A source id as text from a bigint, a safe number, digits or a designation (`Gaia DR3 42`). */
 function sourceKey(id: bigint | number | string): string {
