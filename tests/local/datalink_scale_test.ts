@@ -198,7 +198,7 @@ Deno.test("GaiaDataLink.load() at scale: chunks, manifest, progress, abort, no f
         );
         assert.ok(started.length < total);
         // The server saw no more than that, even after it finished answering.
-        for (let i = 0; i < 100 && seen.length < started.length; i++) {
+        for (let i = 0; i < 600 && seen.length < started.length; i++) {
           await new Promise((r) => setTimeout(r, 50));
         }
         await new Promise((r) => setTimeout(r, 200));
