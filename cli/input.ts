@@ -47,8 +47,25 @@ export async function openInput(
   let size: number | undefined;
   if (path === "-") stream = Deno.stdin.readable;
   else {
-    const file = await Deno.open(path);
-    size = (await file.stat()).size;
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new Deno.errors.NotFound(
+          `No such file ${JSON.stringify(path)}${
+            path.startsWith("/") ? "" : ` (relative to ${Deno.cwd()})`
+          }; check the path`,
+        );
+      }
+      throw e;
+    }
+    const info = await file.stat();
+    size = info.size;
+    if (info.isDirectory) {
+      file.close();
+      throw new TypeError(`${JSON.stringify(path)} is a directory; give a table file`);
+    }
     stream = file.readable;
   }
   const fmt = options.format?.toLowerCase();

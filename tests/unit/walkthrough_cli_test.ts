@@ -148,3 +148,23 @@ Deno.test("cli query: Ctrl-C (SIGINT) during a query stops it with exit 130 and 
     await server.finished;
   }
 });
+
+Deno.test("cli convert/inspect: a missing file or a directory names the path and the next step", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const missing = await cli(["convert", `${dir}/nope.vot`, `${dir}/out.csv`]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No such file ".*\/nope\.vot"; check the path/);
+    const relative = await cli(["inspect", "no-such-table.csv"]);
+    assert.match(
+      relative.stderr,
+      /No such file "no-such-table\.csv" \(relative to \/.*\); check the path/,
+    );
+    const folder = await cli(["inspect", dir]);
+    assert.equal(folder.code, 1);
+    assert.match(folder.stderr, /is a directory; give a table file/);
+    for (const r of [missing, relative, folder]) assert.doesNotMatch(r.stderr, STACK);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
