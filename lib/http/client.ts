@@ -453,7 +453,9 @@ export class HttpClient {
           if (options.signal?.aborted) throw options.signal.reason;
           if (timedOut) throw timedOut;
           throw new NetworkError(
-            `Could not connect: ${e instanceof Error ? e.message : String(e)}`,
+            `Could not connect to ${new URL(url).host}: ${
+              e instanceof Error ? e.message : String(e)
+            }; check that the service is running and the URL is right`,
             {
               url,
               method,
