@@ -167,7 +167,7 @@ export interface LocalArchiveOptions {
   url?: string;
   /** Data folder (jobs, user tables, catalogue cache). @default `<cache>/deno-gaia/local-archive` */
   dataDir?: string;
-  /** Accounts of the archive. @default none */
+  /** Accounts of the archive. @default the demo account, `demo` / `gaia-demo` (as `deno task serve`) */
   users?: Array<{ name: string; password: string }>;
   /** Rows of the synthetic `gaiadr3.gaia_source`. @default `GAIA_LOCAL_ROWS`, else the archive's default */
   rows?: number;
@@ -207,7 +207,8 @@ export async function startLocalArchive(
   const archive = await startArchive({
     port: 0,
     dataDir: options.dataDir ?? defaultLocalDataDir(),
-    ...(options.users ? { users: options.users } : {}),
+    // Like `deno task serve`: the demo account unless accounts are given (loopback, synthetic data).
+    users: options.users ?? [{ name: "demo", password: "gaia-demo" }],
     ...(rows !== undefined ? { rows } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });

@@ -77,3 +77,33 @@ Deno.test("cli serve: a port in use or a non-loopback --host is one line and a n
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cli login --archive local: the in-process archive has the demo account (demo / gaia-demo), as deno task serve", async () => {
+  const cli = new URL("../../cli.ts", import.meta.url).pathname;
+  const cache = await Deno.makeTempDir();
+  try {
+    const run = async (password: string) => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", cli, "login", "--archive", "local", "--user", "demo"],
+        env: {
+          NO_COLOR: "1",
+          XDG_CACHE_HOME: cache,
+          GAIA_LOCAL_ROWS: "2000",
+          GAIA_PASSWORD: password,
+        },
+        stdin: "null",
+      }).output();
+      const td = new TextDecoder();
+      return { code: out.code, stdout: td.decode(out.stdout), stderr: td.decode(out.stderr) };
+    };
+    const ok = await run("gaia-demo");
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /Logged in as demo at http:\/\/127\.0\.0\.1:\d+\/tap-server/);
+    const wrong = await run("not-the-password");
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /Wrong user name or password for "demo"/);
+    assert.doesNotMatch(wrong.stderr + wrong.stdout, /not-the-password/);
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
