@@ -10,6 +10,7 @@ import { bigintAt, column } from "./columns.ts";
 import { DataLinkManifest } from "./manifest.ts";
 import { loadPolars, setPolarsMeta, toPolars } from "../table/polars.ts";
 import { compactTables } from "./compact.ts";
+import { tidyProduct } from "./tidy.ts";
 import { DataLinkProduct } from "./product.ts";
 
 /**
@@ -175,17 +176,26 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
     }
     if (products.length === 1) return products[0].table;
     const parts: Table[] = [];
-    let group: Table[] = [], rows = 0;
+    // Tidy tables made per product, or (epoch photometry whose files carry a
+    // source_id column and share one schema) raw tables made tidy together:
+    // the tidy form is row by row there, so one pass over the group gives the
+    // same rows without a table per source.
+    let group: Table[] = [], rows = 0, raw = false;
     const flush = () => {
-      if (group.length) parts.push(compactTables(group));
+      if (group.length) {
+        parts.push(raw ? tidyProduct(t, compactTables(group)) : compactTables(group));
+      }
       group = [];
       rows = 0;
     };
     for (const p of products) {
-      const tidy = p.tidyTable();
-      if (tidy.numRows === 0) continue;
-      group.push(tidy);
-      rows += tidy.numRows;
+      const asRaw = t === "EPOCH_PHOTOMETRY" && column(p.raw, "source_id") !== undefined;
+      if (group.length && (asRaw !== raw || (raw && group[0].schema !== p.raw.schema))) flush();
+      raw = asRaw;
+      const x = asRaw ? p.raw : p.tidyTable();
+      if (x.numRows === 0) continue;
+      group.push(x);
+      rows += x.numRows;
       if (rows >= GROUP_ROWS) flush();
     }
     flush();
