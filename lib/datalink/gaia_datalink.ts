@@ -70,7 +70,17 @@ export interface DataLinkLoadOptions {
   signal?: AbortSignal;
   /** Called as chunks finish and bytes arrive. */
   onProgress?: (p: DataLinkProgress) => void;
+  /**
+   * Milliseconds to wait for each answer to start. Data servers build the
+   * whole ZIP before they answer (close to a minute for 5 000 light curves),
+   * so this is longer than the client's usual header timeout.
+   * @default 600000 (10 minutes)
+   */
+  timeout?: number;
 }
+
+/** Default wait for a DataLink answer to start (the server builds the ZIP first). */
+const DATA_REQUEST_TIMEOUT_MS = 600_000;
 
 /** Settings of a {@linkcode GaiaDataLink}. */
 export interface GaiaDataLinkOptions {
@@ -189,6 +199,7 @@ export class GaiaDataLink {
                 : {}),
             },
             idempotent: true,
+            timeout: options.timeout ?? DATA_REQUEST_TIMEOUT_MS,
             signal,
             onProgress: (p) => {
               progress.bytes += p.loaded - last;
