@@ -202,6 +202,11 @@ export async function serveMain(args: string[]): Promise<number> {
     );
     return 1;
   }
+  // Listen for Ctrl-C before saying "ready", so a stop right after the banner is not lost.
+  const { promise, resolve } = Promise.withResolvers<void>();
+  const stop = () => resolve();
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
   console.log(`Local Gaia archive (SYNTHETIC data) ready at ${archive.url}`);
   console.log(`  TAP:      ${archive.tapUrl}`);
   console.log(`  DataLink: ${archive.dataUrl}/datalink/links`);
@@ -213,10 +218,6 @@ export async function serveMain(args: string[]): Promise<number> {
     );
   }
   console.log(`  started in ${((performance.now() - t0) / 1000).toFixed(1)} s; Ctrl-C to stop`);
-  const { promise, resolve } = Promise.withResolvers<void>();
-  const stop = () => resolve();
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
   await promise;
   Deno.removeSignalListener("SIGINT", stop);
   Deno.removeSignalListener("SIGTERM", stop);

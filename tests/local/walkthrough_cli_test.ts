@@ -107,3 +107,35 @@ Deno.test("cli login --archive local: the in-process archive has the demo accoun
     await Deno.remove(cache, { recursive: true });
   }
 });
+
+Deno.test("cli serve: Ctrl-C right after the 'ready' line stops it cleanly (exit 0)", async () => {
+  const cli = new URL("../../cli.ts", import.meta.url).pathname;
+  const dir = await Deno.makeTempDir();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", cli, "serve", "--rows", "2000", "--data-dir", dir],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes("ready at")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    assert.match(seen, /ready at http:\/\/127\.0\.0\.1:\d+/);
+    child.kill("SIGINT");
+    const rest = (async () => {
+      while (!(await reader.read()).done) { /* drain */ }
+    })();
+    const status = await child.status;
+    await rest;
+    await child.stderr.cancel();
+    assert.equal(status.code, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
