@@ -236,9 +236,10 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
   toString(): string {
     const perType = Object.entries(this.toJSON().perType as Record<string, number>)
       .map(([t, n]) => `${t} ×${n}`).join(", ");
-    return `DataLinkProducts: ${this.products.length} files for ${this.sourceIds.length} sources (${
-      perType || "none"
-    }); ${this.manifest}`;
+    const n = (k: number, what: string) => `${k} ${what}${k === 1 ? "" : "s"}`;
+    return `DataLinkProducts: ${n(this.products.length, "file")} for ${
+      n(this.sourceIds.length, "source")
+    } (${perType || "none"}); ${this.manifest}`;
   }
 
   /** Compact text for `console.log` / `Deno.inspect`. */

@@ -92,6 +92,6 @@ Deno.test("DataLinkProducts.toPolars() keeps source_id exact and names the type 
   assert.equal(df.height, 343);
   assert.match(String(df.getColumn("source_id").dtype), /Int64/);
   assert.equal(df.getColumn("source_id").toTypedArray()[0], SID);
-  assert.match(String(p), /3 files for 1 sources/);
+  assert.match(String(p), /3 files for 1 source \(/);
   assert.equal(p.manifest.entries.length, 0);
 });
