@@ -28,7 +28,7 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   convert: { summary: "convert a table between VOTable, CSV, TSV, ECSV, JSON, FITS, Arrow, Parquet", load: () => import("./cli/convert.ts").then((m) => m.convertMain) },
   inspect: { summary: "show a table file's format, rows, query status and columns (units, UCDs)", load: () => import("./cli/inspect.ts").then((m) => m.inspectMain) },
-  query: { summary: "run an ADQL query on a TAP service and save the result", load: () => import("./cli/query.ts").then((m) => m.queryMain) },
+  query: { summary: "run an ADQL query on a Gaia archive (--archive) or any TAP service (--service)", load: () => import("./cli/query.ts").then((m) => m.queryMain) },
   datalink: {
     summary: "fetch Gaia DataLink products (epoch photometry, spectra) into one table",
     load: () => import("./cli/datalink.ts").then((m) => m.datalinkMain),

@@ -168,3 +168,12 @@ Deno.test("cli convert/inspect: a missing file or a directory names the path and
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cli --help lists query as working on a Gaia archive or any TAP service", async () => {
+  const r = await cli(["--help"]);
+  assert.equal(r.code, 0);
+  assert.match(
+    r.stdout,
+    /query\s+run an ADQL query on a Gaia archive \(--archive\) or any TAP service/,
+  );
+});
