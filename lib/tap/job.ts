@@ -524,4 +524,12 @@ export class UwsJob implements AsyncDisposable {
   toString(): string {
     return `UwsJob(${this.id}, ${this.phase ?? "phase unknown"}, ${redactUrl(this.url)})`;
   }
+
+  /** Compact text for `console.log` / `Deno.inspect`: the summary and the query (not the HTTP client). */
+  [Symbol.for("Deno.customInspect")](): string {
+    const adql = (this.adql ?? "").replace(/\s+/g, " ").trim();
+    return adql
+      ? `${this}\n  adql: ${adql.length > 160 ? `${adql.slice(0, 159)}…` : adql}`
+      : String(this);
+  }
 }

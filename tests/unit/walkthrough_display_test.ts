@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { Field, RecordBatch, Schema, Table, tableFromArrays } from "apache-arrow";
 import { QueryResult } from "../../lib/tap/result.ts";
 import { TapQueryError } from "../../lib/tap/errors.ts";
+import { UwsJob } from "../../lib/tap/job.ts";
+import { TapService } from "../../lib/tap/service.ts";
 
 function wideResult(columns: number, rows: number): QueryResult {
   const arrays: Record<string, BigInt64Array | Float64Array> = {
@@ -70,4 +72,18 @@ Deno.test("TapQueryError shows a one-line query once with the caret under it; a 
     3,
     "the query, then its failing line",
   );
+});
+
+Deno.test("console.log(UwsJob) is the job's summary and query, not the service's HTTP client", () => {
+  const tap = new TapService("http://127.0.0.1:8787/tap-server/tap");
+  const job = new UwsJob(tap, "http://127.0.0.1:8787/tap-server/tap/async/1795671383819L", {
+    adql: "SELECT TOP 3 source_id\n  FROM gaiadr3.gaia_source",
+  });
+  const text = Deno.inspect(job, { colors: false });
+  assert.equal(
+    text,
+    "UwsJob(1795671383819L, phase unknown, http://127.0.0.1:8787/tap-server/tap/async/1795671383819L)\n" +
+      "  adql: SELECT TOP 3 source_id FROM gaiadr3.gaia_source",
+  );
+  assert.doesNotMatch(text, /HttpClient|CookieJar/);
 });
