@@ -204,7 +204,10 @@ export class Int8Builder implements NumberBuilder<Int8> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    const data = this.#data.slice(0, length);
+    // A full buffer is handed over as is (no copy); the next batch gets a new one.
+    const full = length === this.#data.length;
+    const data = full ? this.#data : this.#data.slice(0, length);
+    if (full) this.#data = new Int8Array(Math.max(length, INITIAL_CAPACITY));
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -270,7 +273,10 @@ export class Int16Builder implements NumberBuilder<Int16> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    const data = this.#data.slice(0, length);
+    // A full buffer is handed over as is (no copy); the next batch gets a new one.
+    const full = length === this.#data.length;
+    const data = full ? this.#data : this.#data.slice(0, length);
+    if (full) this.#data = new Int16Array(Math.max(length, INITIAL_CAPACITY));
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -336,7 +342,10 @@ export class Int32Builder implements NumberBuilder<Int32> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    const data = this.#data.slice(0, length);
+    // A full buffer is handed over as is (no copy); the next batch gets a new one.
+    const full = length === this.#data.length;
+    const data = full ? this.#data : this.#data.slice(0, length);
+    if (full) this.#data = new Int32Array(Math.max(length, INITIAL_CAPACITY));
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -402,7 +411,10 @@ export class Uint8Builder implements NumberBuilder<Uint8> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    const data = this.#data.slice(0, length);
+    // A full buffer is handed over as is (no copy); the next batch gets a new one.
+    const full = length === this.#data.length;
+    const data = full ? this.#data : this.#data.slice(0, length);
+    if (full) this.#data = new Uint8Array(Math.max(length, INITIAL_CAPACITY));
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -468,7 +480,10 @@ export class Uint16Builder implements NumberBuilder<Uint16> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    const data = this.#data.slice(0, length);
+    // A full buffer is handed over as is (no copy); the next batch gets a new one.
+    const full = length === this.#data.length;
+    const data = full ? this.#data : this.#data.slice(0, length);
+    if (full) this.#data = new Uint16Array(Math.max(length, INITIAL_CAPACITY));
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -534,7 +549,10 @@ export class Uint32Builder implements NumberBuilder<Uint32> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    const data = this.#data.slice(0, length);
+    // A full buffer is handed over as is (no copy); the next batch gets a new one.
+    const full = length === this.#data.length;
+    const data = full ? this.#data : this.#data.slice(0, length);
+    if (full) this.#data = new Uint32Array(Math.max(length, INITIAL_CAPACITY));
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -600,7 +618,10 @@ export class Float32Builder implements NumberBuilder<Float32> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    const data = this.#data.slice(0, length);
+    // A full buffer is handed over as is (no copy); the next batch gets a new one.
+    const full = length === this.#data.length;
+    const data = full ? this.#data : this.#data.slice(0, length);
+    if (full) this.#data = new Float32Array(Math.max(length, INITIAL_CAPACITY));
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -677,7 +698,10 @@ export class Float64Builder implements NumberBuilder<Float64> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    const data = this.#data.slice(0, length);
+    // A full buffer is handed over as is (no copy); the next batch gets a new one.
+    const full = length === this.#data.length;
+    const data = full ? this.#data : this.#data.slice(0, length);
+    if (full) this.#data = new Float64Array(Math.max(length, INITIAL_CAPACITY));
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -764,7 +788,15 @@ function bigIntBuilderClass<T extends DataType>(
       const length = this.#length;
       const nullCount = this.#validity.nullCount;
       const nullBitmap = this.#validity.take(length);
-      const data = this.#big.slice(0, length);
+      // A full buffer is handed over as is (no copy); the next batch gets a new one.
+      const full = length === this.#big.length;
+      const data = full ? this.#big : this.#big.slice(0, length);
+      if (full) {
+        this.#words = new Int32Array(Math.max(length, INITIAL_CAPACITY) * 2);
+        this.#big = unsigned
+          ? new BigUint64Array(this.#words.buffer)
+          : new BigInt64Array(this.#words.buffer);
+      }
       this.#length = 0;
       this.#validity.reset();
       // deno-lint-ignore no-explicit-any
