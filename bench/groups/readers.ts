@@ -136,7 +136,9 @@ export async function readers(o: GroupOptions): Promise<GroupResult> {
       );
     if (o.quick) {
       // Gross-regression guard only: never fail on noise.
-      for (const g of ["VOTable BINARY2", "VOTable TABLEDATA", "FITS"]) sp(g, "astropy", 1);
+      for (const g of ["VOTable BINARY2", "VOTable TABLEDATA"]) sp(g, "astropy", 1);
+      // FITS is at parity with astropy today (it memory-maps): a gross regression is 2x slower.
+      sp("FITS", "astropy", 0.5);
       // BINARY against astropy's BINARY2 time (the same rows, a 2% smaller file).
       checks.push(
         speedup(
