@@ -18,8 +18,8 @@
  * run. Writes `bench/RESULTS.md` (full run) or `bench/cache/RESULTS-quick.md`
  * (--quick), and prints `N passed, N failed`. `--quick` (CI) runs the readers
  * on 200 000 rows once against astropy and the start-up case, and fails only
- * on gross regressions: slower than astropy on the same file, or start-up
- * over 0.5 s of CPU.
+ * on gross regressions: slower than astropy on the same VOTable (FITS: half
+ * astropy's speed, as it is at parity today), or start-up over 0.5 s of CPU.
  */
 import { archive } from "./groups/archive.ts";
 import { datalink } from "./groups/datalink.ts";
