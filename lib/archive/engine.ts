@@ -44,9 +44,9 @@ import {
   QueryLimitError,
   UserTableError,
 } from "./engine/errors.ts";
-import type { ColumnDef, TableDef } from "./engine/types.ts";
+import type { ColumnChange, ColumnDef, TableDef } from "./engine/types.ts";
 
-export type { ColumnDatatype, ColumnDef, TableDef } from "./engine/types.ts";
+export type { ColumnChange, ColumnDatatype, ColumnDef, TableDef } from "./engine/types.ts";
 export {
   AccessDeniedError,
   QueryExecutionError,
@@ -877,14 +877,7 @@ export class ArchiveEngine {
   updateUserTable(
     user: string,
     name: string,
-    changes: {
-      column: string;
-      flags?: number;
-      ucd?: string;
-      utype?: string;
-      indexed?: boolean;
-      newName?: string;
-    }[],
+    changes: ColumnChange[],
   ): Promise<void> {
     return this.#serial(async () => {
       const def = structuredClone(this.#userDef(user, name));

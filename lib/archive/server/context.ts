@@ -5,7 +5,7 @@
  * @module
  */
 import type { Table } from "apache-arrow";
-import type { TableDef } from "../engine.ts";
+import type { ColumnChange, TableDef } from "../engine.ts";
 
 export type { ColumnDef, TableDef } from "../engine.ts";
 import type { EventLog } from "./events.ts";
@@ -44,14 +44,7 @@ export interface EnginePort {
   updateUserTable(
     user: string,
     name: string,
-    changes: {
-      column: string;
-      flags?: number;
-      ucd?: string;
-      utype?: string;
-      indexed?: boolean;
-      newName?: string;
-    }[],
+    changes: ColumnChange[],
   ): Promise<void>;
   /** Renames a user table. */
   renameUserTable(user: string, name: string, newName: string): Promise<void>;
