@@ -28,6 +28,7 @@ import {
   parseFloatAscii,
   parseInt64Ascii,
   parseIntAscii,
+  POW10,
 } from "../table/ascii.ts";
 import type {
   BigIntBuilder,
@@ -197,33 +198,6 @@ function isBoolWord(buf: Uint8Array, s: number, e: number): boolean {
   const b = parseBoolAscii(buf, s, e);
   return b === BOOL_TRUE || b === BOOL_FALSE;
 }
-
-/** Exact powers of ten 10^0 .. 10^22 (one division by them rounds correctly). */
-const POW10 = [
-  1e0,
-  1e1,
-  1e2,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22,
-];
 
 /**
  * Decimal text as tables write it (`-12.345`, `1.0205575E-13`), parsed in

@@ -12,7 +12,13 @@
 import { type Field, Schema } from "apache-arrow";
 import { type ByteSource, describeStreamError, openByteStream } from "../io/source.ts";
 import { buildersFor, type ColumnBuilder, finishBatch } from "../table/builders.ts";
-import type { ColumnMeta, InfoElement, ParamElement, QueryStatus } from "../table/metadata.ts";
+import {
+  type ColumnMeta,
+  FIELD_ATTRIBUTE_KEYS,
+  type InfoElement,
+  type ParamElement,
+  type QueryStatus,
+} from "../table/metadata.ts";
 import { DEFAULT_BATCH_SIZE, type ReaderOptions, type TableReader } from "../table/reader.ts";
 import { fieldSpec, uniqueNames } from "../votable/fields.ts";
 import {
@@ -732,20 +738,7 @@ function fromVOTableJson(
   const metas: ColumnMeta[] = arr(table["FIELD"] as Record<string, unknown> | undefined).map(
     (f) => {
       const m: ColumnMeta = { name: String(f["_name"] ?? "") };
-      for (
-        const k of [
-          "ID",
-          "datatype",
-          "arraysize",
-          "unit",
-          "ucd",
-          "utype",
-          "xtype",
-          "ref",
-          "precision",
-          "width",
-        ] as const
-      ) {
+      for (const k of FIELD_ATTRIBUTE_KEYS) {
         const v = f["_" + k];
         if (v !== undefined && v !== null && v !== "") {
           (m as unknown as Record<string, string>)[k] = String(v);

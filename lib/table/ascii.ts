@@ -14,8 +14,8 @@
 
 const latin1 = new TextDecoder("latin1");
 
-/** Powers of ten exactly representable as doubles (10^0 .. 10^22). */
-const POW10 = [
+/** Powers of ten exactly representable as doubles (10^0 .. 10^22): one multiplication or division by them rounds correctly. */
+export const POW10: readonly number[] = [
   1e0,
   1e1,
   1e2,

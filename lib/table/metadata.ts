@@ -72,8 +72,8 @@ export interface ParamElement extends ColumnMeta {
 /** TAP query status, from `INFO name="QUERY_STATUS"` or its equivalents. */
 export type QueryStatus = "OK" | "OVERFLOW" | "ERROR";
 
-/** Keys of field metadata that are copied to and from {@linkcode ColumnMeta}. */
-export const COLUMN_META_KEYS = [
+/** The attributes of a VOTable FIELD or PARAM that become column metadata. */
+export const FIELD_ATTRIBUTE_KEYS = [
   "ID",
   "datatype",
   "arraysize",
@@ -84,9 +84,10 @@ export const COLUMN_META_KEYS = [
   "ref",
   "precision",
   "width",
-  "description",
-  "null",
 ] as const;
+
+/** Keys of field metadata that are copied to and from {@linkcode ColumnMeta}. */
+export const COLUMN_META_KEYS = [...FIELD_ATTRIBUTE_KEYS, "description", "null"] as const;
 
 /** Converts column metadata to Arrow field metadata (a `Map<string,string>`). */
 export function toFieldMetadata(meta: Partial<ColumnMeta>): Map<string, string> {

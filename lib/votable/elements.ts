@@ -4,7 +4,12 @@
  *
  * @module
  */
-import type { ColumnMeta, InfoElement, QueryStatus } from "../table/metadata.ts";
+import {
+  type ColumnMeta,
+  FIELD_ATTRIBUTE_KEYS,
+  type InfoElement,
+  type QueryStatus,
+} from "../table/metadata.ts";
 import type {
   CooSys,
   GroupElement,
@@ -42,23 +47,10 @@ function pick<T extends object>(attrs: Record<string, string>, keys: readonly st
   return out as T;
 }
 
-const META_ATTRS = [
-  "ID",
-  "datatype",
-  "arraysize",
-  "unit",
-  "ucd",
-  "utype",
-  "xtype",
-  "ref",
-  "precision",
-  "width",
-] as const;
-
 /** FIELD or PARAM node -> column metadata (attributes, DESCRIPTION, LINKs, VALUES null). */
 export function columnMetaOf(n: XNode, index: number): ColumnMeta {
   const meta: ColumnMeta = { name: n.attrs.name ?? n.attrs.ID ?? `col${index + 1}` };
-  for (const k of META_ATTRS) if (n.attrs[k] !== undefined) meta[k] = n.attrs[k];
+  for (const k of FIELD_ATTRIBUTE_KEYS) if (n.attrs[k] !== undefined) meta[k] = n.attrs[k];
   const d = descriptionOf(n);
   if (d !== undefined && d !== "") meta.description = d;
   const links = childrenNamed(n, "LINK").map((l) => ({ ...l.attrs }));
