@@ -1021,6 +1021,24 @@ export class ArchiveEngine {
     });
   }
 
+  /**
+   * Forgets a job's result table (`job_upload."job<ID>"`), for example when
+   * the job is deleted; a job that was never registered is ignored.
+   *
+   * @param jobId The job id.
+   */
+  dropJobResult(jobId: string): Promise<void> {
+    return this.#serial(async () => {
+      const name = `job${jobId}`;
+      if (!this.#defs.has(key("job_upload", name))) return;
+      await this.#withConnection(async (con) => {
+        await con.run(`DROP TABLE IF EXISTS "job_upload".${quoteSqlIdentifier(name)}`);
+        await this.#deleteDef(con, "job_upload", name);
+      });
+      this.#defs.delete(key("job_upload", name));
+    });
+  }
+
   async #crossmatch(call: FunctionCall, text: string, ctx: QueryContext): Promise<QueryOutput> {
     if (ctx.user === undefined) {
       throw new AccessDeniedError("crossmatch_positional", undefined);

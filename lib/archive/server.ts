@@ -174,6 +174,12 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<Runnin
       maxExecutionSeconds: limits.maxExecutionSeconds,
       runner: makeJobRunner(state),
       onChange: (job, kind) => jobEvent(state, job, kind),
+      // A deleted job's result must not stay queryable as job_upload."job<ID>"
+      // (it may have been registered by an earlier run, so always ask the engine).
+      onDelete: (job) => {
+        state.registeredJobs.delete(job.jobId);
+        return state.engine.dropJobResult(job.jobId);
+      },
     });
   } catch (e) {
     if (!options.engine) await engine.close();

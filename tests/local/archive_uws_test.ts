@@ -231,6 +231,24 @@ Deno.test("archive uws: results and user jobs survive a restart on the same data
       const text = await q.text();
       assert.equal(q.status, 200, text);
       assert.equal(text.trim().split(/\r?\n/)[1], "7");
+      // Deleting the job also drops its job_upload table.
+      const del = await fetch(`${a.tapUrl}/async/${id}`, {
+        method: "DELETE",
+        headers: { cookie: cookie2 },
+        redirect: "manual",
+      });
+      await del.body?.cancel();
+      assert.ok(del.status < 400, `DELETE answered ${del.status}`);
+      const gone = await postForm(
+        `${a.tapUrl}/sync`,
+        `REQUEST=doQuery&LANG=ADQL&FORMAT=csv&QUERY=${
+          encodeURIComponent(`SELECT COUNT(*) AS n FROM job_upload."job${id}"`)
+        }`,
+        cookie2,
+      );
+      const goneText = await gone.text();
+      assert.notEqual(gone.status, 200, goneText);
+      assert.match(goneText, new RegExp(id));
     } finally {
       await a.close();
     }

@@ -178,6 +178,9 @@ Deno.test('ArchiveEngine job results are queryable as job_upload."job<ID>" by th
     const anon = await engine.query("SELECT COUNT(*) AS n FROM job_upload.job42", {});
     assert.equal(anon.table.getChild("n")!.get(0), 2n);
     await assert.rejects(engine.registerJobResult("x'; DROP", undefined, result), UserTableError);
+    await engine.dropJobResult("42");
+    await assert.rejects(engine.query("SELECT COUNT(*) AS n FROM job_upload.job42", {}));
+    await engine.dropJobResult("never-registered");
   });
 });
 

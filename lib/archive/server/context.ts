@@ -50,6 +50,8 @@ export interface EnginePort {
   renameUserTable(user: string, name: string, newName: string): Promise<void>;
   /** Makes a job result queryable as `job_upload."job<ID>"`. */
   registerJobResult(jobId: string, owner: string | undefined, table: Table): Promise<void>;
+  /** Forgets a job's `job_upload."job<ID>"` table (job deleted). */
+  dropJobResult(jobId: string): Promise<void>;
   /** Releases the engine. */
   close(): Promise<void>;
 }

@@ -134,6 +134,8 @@ export interface JobManagerOptions {
   maxExecutionSeconds: number;
   /** Called on every phase change (events, logging). */
   onChange?: (job: JobRecord, kind: "created" | "updated" | "removed") => void;
+  /** Awaited when a job is deleted, before `delete()` returns (release what the job left elsewhere). */
+  onDelete?: (job: JobRecord) => Promise<void>;
   /** Suffix of job ids. @default "L" */
   suffix?: string;
 }
@@ -166,6 +168,7 @@ export class JobManager {
   #workers: number;
   #maxSeconds: number;
   #onChange: (job: JobRecord, kind: "created" | "updated" | "removed") => void;
+  #onDelete: (job: JobRecord) => Promise<void>;
   #suffix: string;
   #jobs = new Map<string, JobRecord>();
   #queue: string[] = [];
@@ -184,6 +187,7 @@ export class JobManager {
     this.#workers = o.workers;
     this.#maxSeconds = o.maxExecutionSeconds;
     this.#onChange = o.onChange ?? (() => {});
+    this.#onDelete = o.onDelete ?? (() => Promise.resolve());
     this.#suffix = o.suffix ?? "L";
   }
 
@@ -526,6 +530,7 @@ export class JobManager {
     this.#running.get(jobId)?.abort(new Error("Job deleted"));
     this.#jobs.delete(jobId);
     await Deno.remove(this.folder(jobId), { recursive: true }).catch(() => {});
+    await this.#onDelete(job);
     this.#onChange(job, "removed");
     this.#notify(job);
   }
