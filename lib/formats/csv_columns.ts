@@ -110,8 +110,19 @@ const INFER_STRING = 8;
  * ```
  */
 export function inferTypes(spans: FieldSpans, rules: NullRules): DataType[] {
+  const seen = new Uint8Array(spans.ncols);
+  inferInto(spans, rules, seen);
+  return inferredTypes(seen);
+}
+
+/**
+ * Type inference a block of rows at a time: folds the fields of `spans` into
+ * `seen` (one byte of INFER_* bits per column, zeros to begin with), so that
+ * the rows need not all be held at once. {@linkcode inferredTypes} turns it
+ * into types.
+ */
+export function inferInto(spans: FieldSpans, rules: NullRules, seen: Uint8Array): void {
   const { buf, starts, ends, flags, ncols, rows } = spans;
-  const seen = new Uint8Array(ncols);
   const words = new Int32Array(2);
   // Row blocks, so that a block's text stays in cache across the column passes.
   for (let r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
@@ -136,6 +147,11 @@ export function inferTypes(spans: FieldSpans, rules: NullRules): DataType[] {
       seen[c] = k;
     }
   }
+}
+
+/** The column types that {@linkcode inferInto} found. */
+export function inferredTypes(seen: Uint8Array): DataType[] {
+  const ncols = seen.length;
   const out: DataType[] = [];
   for (let c = 0; c < ncols; c++) {
     const k = seen[c];
@@ -164,8 +180,11 @@ function classify(buf: Uint8Array, s: number, e: number, words: Int32Array): num
   if (i === e) {
     if (nd === 0) return INFER_STRING;
     if (nd <= 18) return INFER_INT;
-    // 19+ digits: exact check, and an integer too large for 64 bits stays text
-    // (as a float it would silently lose digits).
+    // 19 digits (source_id, solution_id): compared with 2^63 - 1 (or 2^63 when
+    // negative) digit by digit; longer text (leading zeros) gets the exact
+    // parse. An integer too large for 64 bits stays text (as a float it would
+    // silently lose digits).
+    if (nd === 19) return fitsInt64(buf, digits0, buf[s] === 0x2d) ? INFER_INT : INFER_STRING;
     return parseInt64Ascii(buf, s, e, words) ? INFER_INT : INFER_STRING;
   }
   if (buf[i] === 0x2e) {
@@ -194,6 +213,18 @@ function classify(buf: Uint8Array, s: number, e: number, words: Int32Array): num
   return INFER_STRING;
 }
 
+/** Digits of 2^63 - 1; the last one is 8 for -2^63. */
+const INT64_MAX_DIGITS = [9, 2, 2, 3, 3, 7, 2, 0, 3, 6, 8, 5, 4, 7, 7, 5, 8, 0, 7];
+
+/** Whether the 19 digits at `at` are at most 2^63 - 1 (2^63 when `neg`). */
+function fitsInt64(buf: Uint8Array, at: number, neg: boolean): boolean {
+  for (let k = 0; k < 18; k++) {
+    const d = buf[at + k] - 0x30, m = INT64_MAX_DIGITS[k];
+    if (d !== m) return d < m;
+  }
+  return buf[at + 18] - 0x30 <= (neg ? 8 : 7);
+}
+
 function isBoolWord(buf: Uint8Array, s: number, e: number): boolean {
   const b = parseBoolAscii(buf, s, e);
   return b === BOOL_TRUE || b === BOOL_FALSE;
@@ -215,25 +246,42 @@ function simpleDecimal(buf: Uint8Array, s: number, e: number): number {
     neg = true;
     i++;
   }
+  // Digits are gathered 9 at a time in an int32 (cheap integer steps) and
+  // folded into the double m once per group, so the slow floating-point
+  // multiply-add chain runs once per 9 digits, not once per digit.
   let m = 0;
-  let digits = 0;
+  let a = 0; // the current group of digits
+  let k = 0; // digits in the group
   let c = 0;
+  const d0 = i;
   for (; i < e; i++) {
     c = buf[i] - 0x30;
     if (c < 0 || c > 9) break;
-    m = m * 10 + c;
-    digits++;
-  }
-  let frac = 0;
-  if (i < e && buf[i] === 0x2e) {
-    for (i++; i < e; i++) {
-      c = buf[i] - 0x30;
-      if (c < 0 || c > 9) break;
-      m = m * 10 + c;
-      frac++;
+    a = (a * 10 + c) | 0;
+    if (++k === 9) {
+      m = m * 1e9 + a;
+      a = 0;
+      k = 0;
     }
   }
+  const digits = i - d0;
+  let frac = 0;
+  if (i < e && buf[i] === 0x2e) {
+    const f0 = ++i;
+    for (; i < e; i++) {
+      c = buf[i] - 0x30;
+      if (c < 0 || c > 9) break;
+      a = (a * 10 + c) | 0;
+      if (++k === 9) {
+        m = m * 1e9 + a;
+        a = 0;
+        k = 0;
+      }
+    }
+    frac = i - f0;
+  }
   if (digits + frac === 0) return NaN;
+  m = m * POW10[k]! + a;
   // m is exact while below 2^53 (once a step rounds, m stays >= 2^53), so
   // leading zeros ("0.532911197374461") do not push 15-digit values off the
   // fast path; one IEEE operation by an exact power of ten then rounds correctly.

@@ -14,7 +14,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /** Largest number of field slots per batch (bounds memory for wide tables). */
-const MAX_SLOTS = 1 << 22;
+export const MAX_SLOTS = 1 << 22;
 
 /**
  * Tokenizes delimited text into field spans, a batch at a time.

@@ -11,12 +11,13 @@ import { DEFAULT_BATCH_SIZE, type ReaderOptions, type TableReader } from "../tab
 import {
   appendRows,
   checkTextType,
-  inferTypes,
+  inferInto,
+  inferredTypes,
   type NullRules,
   textField,
   uniqueNames,
 } from "./csv_columns.ts";
-import { CsvTokenizer } from "./csv_tokenizer.ts";
+import { CsvTokenizer, MAX_SLOTS } from "./csv_tokenizer.ts";
 import { CsvSyntaxError } from "./errors.ts";
 import { type BatchContext, StreamTableReader } from "./stream_reader.ts";
 import { describeStreamError } from "../io/source.ts";
@@ -188,11 +189,14 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
     let buf = new Uint8Array(1 << 16);
     let len = 0; // valid bytes in buf
     let pos = 0; // next unread byte
+    let keep = -1; // while >= 0: bytes from here on are kept (the inference rows, read twice)
     let base = options.firstOffset ?? 0; // absolute offset of buf[0]
     let eof = false;
     const reader = stream.getReader();
     let received = 0;
 
+    // Reads the next chunk into buf. The spans are always processed before
+    // this is called, so consumed bytes can be dropped.
     const pull = async (): Promise<void> => {
       options.signal?.throwIfAborted();
       let r: ReadableStreamReadResult<Uint8Array>;
@@ -209,19 +213,24 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
       received += chunk.length;
       options.onBytes?.(received);
       if (len + chunk.length > buf.length) {
-        // Drop consumed bytes first (only between batches: the spans of the
-        // current batch point into the buffer), then grow if still needed.
-        if (pos > 0 && tok.spans.rows === 0) {
-          buf.copyWithin(0, pos, len);
-          len -= pos;
-          base += pos;
-          pos = 0;
+        const from = keep >= 0 ? Math.min(keep, pos) : pos;
+        const need = len - from + chunk.length;
+        let size = buf.length;
+        if (need > size) size = Math.max(size * 2, need);
+        else if (size > SHRINK_ABOVE && need * 4 <= size) {
+          // The inference rows are done with: back to a small buffer.
+          size = Math.max(1 << 16, need * 2);
         }
-        if (len + chunk.length > buf.length) {
-          const n = new Uint8Array(Math.max(buf.length * 2, len + chunk.length));
-          n.set(buf.subarray(0, len));
+        if (size === buf.length) buf.copyWithin(0, from, len);
+        else {
+          const n = new Uint8Array(size);
+          n.set(buf.subarray(from, len));
           buf = n;
         }
+        len -= from;
+        pos -= from;
+        if (keep >= 0) keep -= from;
+        base += from;
       }
       buf.set(chunk, len);
       len += chunk.length;
@@ -319,62 +328,86 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
 
       let schema: Schema | undefined;
       let builders = undefined as ReturnType<typeof buildersFor> | undefined;
-      let inferredFrom = 0;
-      if (fields) {
-        schema = finishSchema(new Schema(fields, schemaGiven!.metadata), ctx, options);
-        ctx.setSchema(schema);
-        builders = buildersFor(schema);
-        tok.setColumns(ncols, batchSize);
-      } else {
-        tok.setColumns(
-          ncols,
-          Math.max(1, options.inferRows ?? Math.max(batchSize, DEFAULT_BATCH_SIZE)),
-        );
-      }
-
-      for (;;) {
-        options.signal?.throwIfAborted();
-        const before = pos;
+      // Records are tokenized and turned into columns a block of rows at a
+      // time (the block's bytes and spans stay in the CPU cache), and only the
+      // current record is kept between blocks: memory stays bounded.
+      tok.setColumns(ncols, Math.max(1, Math.floor(BLOCK_SLOTS / ncols)));
+      const blockRows = tok.maxRows;
+      const sp = tok.spans;
+      /** Scans up to `max` complete records, reading more bytes while none is complete; false at the end. */
+      const nextBlock = async (max: number): Promise<boolean> => {
+        tok.maxRows = max;
         for (;;) {
           pos = tok.scan(buf, pos, len, eof, base);
-          if (tok.spans.rows >= tok.maxRows || eof) break;
+          if (sp.rows > 0) return true;
+          if (eof) return false;
           // A record cut by the end of the bytes is scanned again from its start:
           // wait for at least as many new bytes as it already has (linear overall).
           const pending = len - pos;
           do await pull(); while (!eof && len - pos < 2 * pending);
         }
-        const sp = tok.spans;
-        if (!schema) {
-          const types = inferTypes(sp, rules);
-          const unique = uniqueNames(names);
-          fields = unique.map((n, i) => given?.[i] ?? textField(n, names[i]!, types[i]!));
-          schema = finishSchema(new Schema(fields), ctx, options);
-          ctx.setSchema(schema);
-          builders = buildersFor(schema);
-          inferredFrom = sp.rows;
-        }
-        if (sp.rows > 0) {
-          appendRows(sp, schema.fields, builders!, rules, inferredFrom);
-          const rows = sp.rows;
+      };
+
+      let inferredFrom = 0;
+      if (fields) {
+        schema = finishSchema(new Schema(fields, schemaGiven!.metadata), ctx, options);
+      } else {
+        // Type inference over the first rows, a block at a time; their bytes
+        // are kept and read again once the types are known.
+        const limit = Math.max(
+          1,
+          Math.min(
+            options.inferRows ?? Math.max(batchSize, DEFAULT_BATCH_SIZE),
+            Math.floor(MAX_SLOTS / ncols),
+          ),
+        );
+        const seen = new Uint8Array(ncols);
+        keep = pos;
+        const keepLine = tok.line;
+        while (inferredFrom < limit) {
+          options.signal?.throwIfAborted();
+          if (!await nextBlock(Math.min(blockRows, limit - inferredFrom))) break;
+          inferInto(sp, rules, seen);
+          inferredFrom += sp.rows;
           sp.rows = 0;
-          if (tok.maxRows !== batchSize) tok.setColumns(ncols, batchSize);
-          const batch = finishBatch(schema, builders!);
-          // The inference batch may be larger than batchSize: hand it out in pieces.
-          for (let at = 0; at < rows; at += batchSize) {
-            yield at === 0 && rows <= batchSize
-              ? batch
-              : batch.slice(at, Math.min(rows, at + batchSize));
-          }
-          if (rows === 0) break;
-        } else if (pos === before && eof) break;
-        if (eof && pos >= len) break;
+        }
+        pos = keep;
+        keep = -1;
+        tok.line = keepLine;
+        const types = inferredTypes(seen);
+        const unique = uniqueNames(names);
+        fields = unique.map((n, i) => given?.[i] ?? textField(n, names[i]!, types[i]!));
+        schema = finishSchema(new Schema(fields), ctx, options);
       }
+      ctx.setSchema(schema);
+      builders = buildersFor(schema);
+      const schemaFields = schema.fields;
+
+      let inBatch = 0;
+      for (;;) {
+        options.signal?.throwIfAborted();
+        if (!await nextBlock(Math.min(blockRows, batchSize - inBatch))) break;
+        appendRows(sp, schemaFields, builders, rules, inferredFrom);
+        inBatch += sp.rows;
+        sp.rows = 0;
+        if (inBatch === batchSize) {
+          yield finishBatch(schema, builders);
+          inBatch = 0;
+        }
+      }
+      if (inBatch > 0) yield finishBatch(schema, builders);
     } finally {
       reader.releaseLock();
       if (!eof) await stream.cancel().catch(() => {});
     }
   });
 }
+
+/** Field slots per block of rows (25 columns: 1310 rows, ~200 KB of spans and ~400 KB of text). */
+const BLOCK_SLOTS = 1 << 15;
+
+/** A buffer larger than this shrinks once it holds far less (after type inference). */
+const SHRINK_ABOVE = 1 << 22;
 
 const NUMBER = /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
 
