@@ -328,19 +328,40 @@ function int64Words(buf: Uint8Array, s: number, e: number, out: Int32Array): boo
   if (neg) i++;
   const n = e - i;
   if (n < 1 || n > 19) return false;
-  const split = n > 9 ? e - 9 : i;
-  let head = 0;
-  for (; i < split; i++) {
-    const c = buf[i] - 0x30;
+  let c = 0;
+  if (n <= 9) {
+    // Below 10^9: one int32.
+    let v = 0;
+    for (; i < e; i++) {
+      c = buf[i] - 0x30;
+      if (c < 0 || c > 9) return false;
+      v = (v * 10 + c) | 0;
+    }
+    out[0] = neg ? -v | 0 : v;
+    out[1] = neg && v !== 0 ? -1 : 0;
+    return true;
+  }
+  // Digits in int32 groups: top (the 19th digit from the right), mid (up to 9), tail (9).
+  const t0 = e - 9;
+  const m0 = n > 18 ? i + 1 : i;
+  let top = 0;
+  if (m0 > i) {
+    top = buf[i++] - 0x30;
+    if (top < 0 || top > 9) return false;
+  }
+  let mid = 0;
+  for (; i < t0; i++) {
+    c = buf[i] - 0x30;
     if (c < 0 || c > 9) return false;
-    head = head * 10 + c;
+    mid = (mid * 10 + c) | 0;
   }
   let tail = 0;
   for (; i < e; i++) {
-    const c = buf[i] - 0x30;
+    c = buf[i] - 0x30;
     if (c < 0 || c > 9) return false;
-    tail = tail * 10 + c;
+    tail = (tail * 10 + c) | 0;
   }
+  const head = top * 1e9 + mid; // < 10^10 < 2^34: exact
   // v = head * 1e9 + tail, head = hh * 2^16 + hl.
   const hh = Math.floor(head / 65536);
   const hl = head - hh * 65536;
@@ -496,6 +517,8 @@ export function appendColumn(
 ): void {
   const { buf, starts, ends, flags, ncols } = spans;
   const t = builder.type as DataType;
+  // Only the empty unquoted field is null (CSV's default): no null-value compare.
+  const plain = rules.nullValues.length === 1 && rules.nullValues[0]!.length === 0;
   const hint = inferredFrom
     ? ` (the type was inferred from the first ${inferredFrom} rows; pass "schema" or a larger "inferRows")`
     : "";
@@ -505,7 +528,11 @@ export function appendColumn(
       for (let r = from; r < to; r++) {
         const i = r * ncols + c;
         const s = starts[i], e = ends[i], fl = flags[i];
-        if (isNull(buf, s, e, fl, rules)) b.appendNull();
+        if (fl === 0 && plain) {
+          // Unquoted, and only the empty field is null.
+          if (e === s) b.appendNull();
+          else b.appendUtf8Bytes(buf, s, e);
+        } else if (isNull(buf, s, e, fl, rules)) b.appendNull();
         else if (fl & ESCAPED) {
           const [u, n] = unescaped(buf, s, e, spans.quote);
           b.appendUtf8Bytes(u, 0, n);
@@ -520,7 +547,7 @@ export function appendColumn(
       for (let r = from; r < to; r++) {
         const i = r * ncols + c;
         const s = starts[i], e = ends[i], fl = flags[i];
-        if (isNull(buf, s, e, fl, rules) || e === s) {
+        if (e === s || (fl === 0 && plain ? false : isNull(buf, s, e, fl, rules))) {
           b.appendNull();
           continue;
         }
@@ -540,8 +567,9 @@ export function appendColumn(
         for (let r = from; r < to; r++) {
           const i = r * ncols + c;
           const s = starts[i], e = ends[i], fl = flags[i];
-          if (isNull(buf, s, e, fl, rules) || e === s) b.appendNull();
-          else if (!unsigned && int64Words(buf, s, e, scratch)) {
+          if (e === s || (fl === 0 && plain ? false : isNull(buf, s, e, fl, rules))) {
+            b.appendNull();
+          } else if (!unsigned && int64Words(buf, s, e, scratch)) {
             b.appendWords(scratch[0], scratch[1]);
           } else if (parseInt64Ascii(buf, s, e, scratch, unsigned)) {
             b.appendWords(scratch[0], scratch[1]);
