@@ -111,6 +111,37 @@ class Validity {
     this.nullCount++;
   }
 
+  /** Marks slots `[from, to)` valid (only needed once nulls have been seen). */
+  validRange(from: number, to: number): void {
+    if (this.bits === null || from >= to) return;
+    if (((to - 1) >> 3) >= this.bits.length) this.#grow(to - 1);
+    const b = this.bits!;
+    let i = from;
+    for (; i < to && (i & 7) !== 0; i++) b[i >> 3] |= 1 << (i & 7);
+    const bytes = (to - i) >> 3;
+    if (bytes > 0) {
+      b.fill(0xff, i >> 3, (i >> 3) + bytes);
+      i += bytes << 3;
+    }
+    for (; i < to; i++) b[i >> 3] |= 1 << (i & 7);
+  }
+
+  /** Marks slot `i`, one of the `length` slots already appended as valid, as null. */
+  clear(i: number, length: number): void {
+    if (this.bits === null) {
+      this.bits = new Uint8Array(Math.max(INITIAL_CAPACITY >> 3, (length >> 2) + 1));
+      const full = length >> 3;
+      this.bits.fill(0xff, 0, full);
+      if (length & 7) this.bits[full] = (1 << (length & 7)) - 1;
+    }
+    const m = 1 << (i & 7);
+    const b = this.bits;
+    if ((b[i >> 3] & m) !== 0) {
+      b[i >> 3] &= ~m;
+      this.nullCount++;
+    }
+  }
+
   #grow(i: number): void {
     const n = new Uint8Array(Math.max(this.bits!.length * 2, (i >> 3) + 1));
     n.set(this.bits!);
@@ -194,6 +225,23 @@ export class Int8Builder implements NumberBuilder<Int8> {
     this.#validity.invalid(i);
     this.#length = i + 1;
   }
+  /**
+   * Bulk append for decoders: appends `n` valid slots and returns the value
+   * array, in which the caller then writes them at `[length - n, length)`.
+   * The array is valid until the next append or `finish()`.
+   */
+  extend(n: number): Int8Array {
+    const i = this.#length;
+    if (i + n > this.#data.length) this.#grow(i + n);
+    this.#validity.validRange(i, i + n);
+    this.#length = i + n;
+    return this.#data;
+  }
+  /** Turns slot `i` (already appended) into a null. */
+  setNull(i: number): void {
+    this.#data[i] = 0;
+    this.#validity.clear(i, this.#length);
+  }
   #grow(min: number): void {
     const n = new Int8Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -262,6 +310,23 @@ export class Int16Builder implements NumberBuilder<Int16> {
     this.#data[i] = 0;
     this.#validity.invalid(i);
     this.#length = i + 1;
+  }
+  /**
+   * Bulk append for decoders: appends `n` valid slots and returns the value
+   * array, in which the caller then writes them at `[length - n, length)`.
+   * The array is valid until the next append or `finish()`.
+   */
+  extend(n: number): Int16Array {
+    const i = this.#length;
+    if (i + n > this.#data.length) this.#grow(i + n);
+    this.#validity.validRange(i, i + n);
+    this.#length = i + n;
+    return this.#data;
+  }
+  /** Turns slot `i` (already appended) into a null. */
+  setNull(i: number): void {
+    this.#data[i] = 0;
+    this.#validity.clear(i, this.#length);
   }
   #grow(min: number): void {
     const n = new Int16Array(Math.max(min, this.#data.length * 2));
@@ -332,6 +397,23 @@ export class Int32Builder implements NumberBuilder<Int32> {
     this.#validity.invalid(i);
     this.#length = i + 1;
   }
+  /**
+   * Bulk append for decoders: appends `n` valid slots and returns the value
+   * array, in which the caller then writes them at `[length - n, length)`.
+   * The array is valid until the next append or `finish()`.
+   */
+  extend(n: number): Int32Array {
+    const i = this.#length;
+    if (i + n > this.#data.length) this.#grow(i + n);
+    this.#validity.validRange(i, i + n);
+    this.#length = i + n;
+    return this.#data;
+  }
+  /** Turns slot `i` (already appended) into a null. */
+  setNull(i: number): void {
+    this.#data[i] = 0;
+    this.#validity.clear(i, this.#length);
+  }
   #grow(min: number): void {
     const n = new Int32Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -400,6 +482,23 @@ export class Uint8Builder implements NumberBuilder<Uint8> {
     this.#data[i] = 0;
     this.#validity.invalid(i);
     this.#length = i + 1;
+  }
+  /**
+   * Bulk append for decoders: appends `n` valid slots and returns the value
+   * array, in which the caller then writes them at `[length - n, length)`.
+   * The array is valid until the next append or `finish()`.
+   */
+  extend(n: number): Uint8Array {
+    const i = this.#length;
+    if (i + n > this.#data.length) this.#grow(i + n);
+    this.#validity.validRange(i, i + n);
+    this.#length = i + n;
+    return this.#data;
+  }
+  /** Turns slot `i` (already appended) into a null. */
+  setNull(i: number): void {
+    this.#data[i] = 0;
+    this.#validity.clear(i, this.#length);
   }
   #grow(min: number): void {
     const n = new Uint8Array(Math.max(min, this.#data.length * 2));
@@ -470,6 +569,23 @@ export class Uint16Builder implements NumberBuilder<Uint16> {
     this.#validity.invalid(i);
     this.#length = i + 1;
   }
+  /**
+   * Bulk append for decoders: appends `n` valid slots and returns the value
+   * array, in which the caller then writes them at `[length - n, length)`.
+   * The array is valid until the next append or `finish()`.
+   */
+  extend(n: number): Uint16Array {
+    const i = this.#length;
+    if (i + n > this.#data.length) this.#grow(i + n);
+    this.#validity.validRange(i, i + n);
+    this.#length = i + n;
+    return this.#data;
+  }
+  /** Turns slot `i` (already appended) into a null. */
+  setNull(i: number): void {
+    this.#data[i] = 0;
+    this.#validity.clear(i, this.#length);
+  }
   #grow(min: number): void {
     const n = new Uint16Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -539,6 +655,23 @@ export class Uint32Builder implements NumberBuilder<Uint32> {
     this.#validity.invalid(i);
     this.#length = i + 1;
   }
+  /**
+   * Bulk append for decoders: appends `n` valid slots and returns the value
+   * array, in which the caller then writes them at `[length - n, length)`.
+   * The array is valid until the next append or `finish()`.
+   */
+  extend(n: number): Uint32Array {
+    const i = this.#length;
+    if (i + n > this.#data.length) this.#grow(i + n);
+    this.#validity.validRange(i, i + n);
+    this.#length = i + n;
+    return this.#data;
+  }
+  /** Turns slot `i` (already appended) into a null. */
+  setNull(i: number): void {
+    this.#data[i] = 0;
+    this.#validity.clear(i, this.#length);
+  }
   #grow(min: number): void {
     const n = new Uint32Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -607,6 +740,23 @@ export class Float32Builder implements NumberBuilder<Float32> {
     this.#data[i] = NaN;
     this.#validity.invalid(i);
     this.#length = i + 1;
+  }
+  /**
+   * Bulk append for decoders: appends `n` valid slots and returns the value
+   * array, in which the caller then writes them at `[length - n, length)`.
+   * The array is valid until the next append or `finish()`.
+   */
+  extend(n: number): Float32Array {
+    const i = this.#length;
+    if (i + n > this.#data.length) this.#grow(i + n);
+    this.#validity.validRange(i, i + n);
+    this.#length = i + n;
+    return this.#data;
+  }
+  /** Turns slot `i` (already appended) into a null. */
+  setNull(i: number): void {
+    this.#data[i] = NaN;
+    this.#validity.clear(i, this.#length);
   }
   #grow(min: number): void {
     const n = new Float32Array(Math.max(min, this.#data.length * 2));
@@ -688,6 +838,23 @@ export class Float64Builder implements NumberBuilder<Float64> {
     this.#validity.invalid(i);
     this.#length = i + 1;
   }
+  /**
+   * Bulk append for decoders: appends `n` valid slots and returns the value
+   * array, in which the caller then writes them at `[length - n, length)`.
+   * The array is valid until the next append or `finish()`.
+   */
+  extend(n: number): Float64Array {
+    const i = this.#length;
+    if (i + n > this.#data.length) this.#grow(i + n);
+    this.#validity.validRange(i, i + n);
+    this.#length = i + n;
+    return this.#data;
+  }
+  /** Turns slot `i` (already appended) into a null. */
+  setNull(i: number): void {
+    this.#data[i] = NaN;
+    this.#validity.clear(i, this.#length);
+  }
   #grow(min: number): void {
     const n = new Float64Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -720,6 +887,15 @@ export interface BigIntBuilder<T extends DataType = DataType> extends ColumnBuil
    * binary reader finds in the bytes, with no BigInt made.
    */
   appendWords(lo: number, hi: number): void;
+  /**
+   * Bulk append for decoders: appends `n` valid slots and returns the word
+   * array, in which the caller writes value `i` as `lo` at `2 * i` and `hi`
+   * at `2 * i + 1`, for `i` in `[length - n, length)`. The array is valid
+   * until the next append or `finish()`.
+   */
+  extend(n: number): Int32Array;
+  /** Turns slot `i` (already appended) into a null. */
+  setNull(i: number): void;
 }
 
 /** The constructor of a 64-bit integer builder. */
@@ -777,6 +953,18 @@ function bigIntBuilderClass<T extends DataType>(
       this.#words[2 * i + 1] = 0;
       this.#validity.invalid(i);
       this.#length = i + 1;
+    }
+    extend(n: number): Int32Array {
+      const i = this.#length;
+      if ((i + n) * 2 > this.#words.length) this.#grow(i + n);
+      this.#validity.validRange(i, i + n);
+      this.#length = i + n;
+      return this.#words;
+    }
+    setNull(i: number): void {
+      this.#words[2 * i] = 0;
+      this.#words[2 * i + 1] = 0;
+      this.#validity.clear(i, this.#length);
     }
     #grow(min: number): void {
       const n = new Int32Array(Math.max(min * 2, this.#words.length * 2));
@@ -881,6 +1069,24 @@ export class BoolBuilder implements ColumnBuilder<Bool> {
     this.#validity.invalid(i);
     this.#length = i + 1;
   }
+  /**
+   * Bulk append for decoders: appends `n` valid `false` slots and returns the
+   * bit-packed value array (bit `i & 7` of byte `i >> 3`, least significant
+   * first), in which the caller sets the `true` ones among `[length - n,
+   * length)`. The array is valid until the next append or `finish()`.
+   */
+  extend(n: number): Uint8Array {
+    const i = this.#length;
+    while (((i + n + 7) >> 3) > this.#bits.length) this.#grow();
+    this.#validity.validRange(i, i + n);
+    this.#length = i + n;
+    return this.#bits;
+  }
+  /** Turns slot `i` (already appended) into a null (its value bit cleared). */
+  setNull(i: number): void {
+    this.#bits[i >> 3] &= ~(1 << (i & 7));
+    this.#validity.clear(i, this.#length);
+  }
   #grow(): void {
     const n = new Uint8Array(this.#bits.length * 2);
     n.set(this.#bits);
@@ -973,6 +1179,48 @@ export class Utf8Builder implements ColumnBuilder<Utf8> {
   /** Appends a null (an empty slot behind a 0 validity bit). */
   appendNull(): void {
     this.#push(this.#byteLength, true);
+  }
+  /**
+   * Bulk append for decoders, step 1: makes room for `n` more values holding
+   * at most `bytes` bytes in all. Then the caller writes the bytes of value
+   * `length + k` into {@linkcode Utf8Builder.rawBytes} and its end offset at
+   * `rawOffsets()[length + k + 1]` (offsets only grow), and calls
+   * {@linkcode Utf8Builder.commitRaw}.
+   * @throws {RangeError} when the batch would exceed 2 GiB of text.
+   */
+  reserve(n: number, bytes: number): void {
+    const at = this.#byteLength;
+    if (at + bytes > 0x7fffffff) {
+      throw new RangeError(
+        `A Utf8 column exceeds 2 GiB of text in one batch; use a smaller "batchSize"`,
+      );
+    }
+    if (at + bytes > this.#bytes.length) this.#growBytes(at + bytes);
+    const need = this.#length + n + 1;
+    if (need > this.#offsets.length) {
+      const o = new Int32Array(Math.max(need, this.#offsets.length * 2));
+      o.set(this.#offsets.subarray(0, this.#length + 1));
+      this.#offsets = o;
+    }
+  }
+  /** The offsets array (valid until the next append or `finish()`), for bulk decoders. */
+  rawOffsets(): Int32Array {
+    return this.#offsets;
+  }
+  /** The bytes array (valid until the next append or `finish()`), for bulk decoders. */
+  rawBytes(): Uint8Array {
+    return this.#bytes;
+  }
+  /** Bulk append, step 2: the `n` values written after `reserve()` are appended (valid). */
+  commitRaw(n: number): void {
+    const i = this.#length;
+    this.#byteLength = this.#offsets[i + n];
+    this.#validity.validRange(i, i + n);
+    this.#length = i + n;
+  }
+  /** Turns slot `i` (already appended) into a null; it should be empty. */
+  setNull(i: number): void {
+    this.#validity.clear(i, this.#length);
   }
   #push(end: number, isNull = false): void {
     const i = this.#length;
