@@ -12,6 +12,7 @@ import { appendText, type ValueContext } from "./columns.ts";
 import { truncated, VOTableSyntaxError, VOTableUnsupportedError } from "./errors.ts";
 import type { FieldSpec } from "./fields.ts";
 import type { ByteInput } from "./input.ts";
+import { FastRows, fastRowsSwitch } from "./text_columns.ts";
 
 const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, AMP = 0x26, BANG = 0x21;
 
@@ -102,6 +103,10 @@ export class TableDataScanner {
   readonly #st = { selfClosing: false };
   readonly #ctx: ValueContext = { base: 0, row: 0 };
   #scratch = new Uint8Array(256);
+  /** The one-pass reader of plainly written rows; null once it stopped paying. */
+  #fast: FastRows | null;
+  /** Rows in a row that the fast path declined but the general scanner read. */
+  #declined = 0;
   /** Rows read so far (whole table). */
   rows = 0;
 
@@ -110,6 +115,7 @@ export class TableDataScanner {
     this.#builders = builders;
     this.#spans = new Int32Array(2 * specs.length + 2);
     this.#flags = new Uint8Array(specs.length + 1);
+    this.#fast = fastRowsSwitch.enabled && specs.length > 0 ? new FastRows(specs, builders) : null;
   }
 
   /**
@@ -125,10 +131,27 @@ export class TableDataScanner {
     const flags = this.#flags;
     const st = this.#st;
     let p = inp.pos;
+    // Every byte loop of the fast path stops at a '<' at or before this one.
+    const lastLt = end > 0 ? buf.lastIndexOf(LT, end - 1) : -1;
     while (true) {
       if (this.#builders.length ? this.#builders[0].length >= limit : false) {
         inp.pos = p;
         return SCAN_FULL;
+      }
+      const fast = this.#fast;
+      if (fast !== null) {
+        const q = fast.parse(buf, p, end, lastLt);
+        if (q >= 0) {
+          const ctx = this.#ctx;
+          ctx.base = inp.base;
+          ctx.row = this.rows;
+          fast.commit(buf, ctx);
+          this.rows++;
+          this.#declined = 0;
+          p = q;
+          inp.pos = p;
+          continue;
+        }
       }
       while (p < end && isSpace(buf[p])) p++;
       if (p + 2 > end) break;
@@ -257,6 +280,9 @@ export class TableDataScanner {
         p = rowStart;
         break;
       }
+      // A table written in a way the fast path does not take (attributes,
+      // comments, entities in every row): stop trying it.
+      if (fast !== null && ++this.#declined > 64) this.#fast = null;
       if (cells !== nf) {
         throw new VOTableSyntaxError(
           `Row ${this.rows + 1} has ${cells} TD cells; the table has ${nf} FIELDs`,
