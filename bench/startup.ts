@@ -8,5 +8,5 @@
 import { collectTable, openTable } from "../mod.ts";
 
 const file = await Deno.open(Deno.args[0]!);
-const { table } = await collectTable(await openTable(file.readable));
+const { table } = await collectTable(await openTable(file));
 console.log(table.numRows);
