@@ -66,6 +66,16 @@ export interface HttpClientOptions {
   cookies?: CookieJar | false;
   /** Called before each retry (for logs and progress displays). */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * Ask loopback servers (`127.x.x.x`, `::1`, `localhost`) for uncompressed
+   * answers (`Accept-Encoding: identity`) instead of fetch's `gzip, br`: on
+   * loopback, compressing costs the server more time than the bytes save
+   * (200 000 rows from a local DaCHS: 5.5 s identity, 8.7 s gzip'd). An
+   * `Accept-Encoding` header given in `headers` or per request wins;
+   * `false` keeps fetch's default everywhere.
+   * @default true
+   */
+  loopbackIdentity?: boolean;
 }
 
 /** Values accepted in query strings and forms; `undefined` entries are left out. */
@@ -110,9 +120,10 @@ export interface RequestOptions {
 /** Content families for {@linkcode HttpClient.expectContent}. */
 export type ExpectedContent = "xml" | "votable" | "text" | "table" | "json" | "binary";
 
+/** A loopback host: `localhost`, `::1` or an IPv4 address `127.x.x.x` (not a name like `127.example.org`). */
 function isLoopback(url: URL): boolean {
   const h = url.hostname.replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127\./.test(h);
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 function toParams(p: Record<string, ParamValue> | URLSearchParams): URLSearchParams {
@@ -221,6 +232,7 @@ export class HttpClient {
   readonly #maxRetryAfter: number;
   readonly #maxRedirects: number;
   readonly #onRetry: ((info: RetryInfo) => void) | undefined;
+  readonly #loopbackIdentity: boolean;
 
   /** Creates a client; see {@linkcode HttpClientOptions} for the defaults. */
   constructor(options: HttpClientOptions = {}) {
@@ -237,6 +249,7 @@ export class HttpClient {
     this.#maxRedirects = options.maxRedirects ?? 20;
     this.cookies = options.cookies === false ? undefined : options.cookies ?? new CookieJar();
     this.#onRetry = options.onRetry;
+    this.#loopbackIdentity = options.loopbackIdentity ?? true;
   }
 
   /** The base headers sent with every request (a copy). */
@@ -446,6 +459,9 @@ export class HttpClient {
         const h = new Headers(headers);
         const cookie = this.cookies?.cookieHeader(url);
         if (cookie) h.set("cookie", cookie);
+        if (this.#loopbackIdentity && !h.has("accept-encoding") && isLoopback(url)) {
+          h.set("accept-encoding", "identity");
+        }
         let raw: Response;
         try {
           raw = await this.#fetch(url, { method, headers: h, body, redirect: "manual", signal });

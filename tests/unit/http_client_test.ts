@@ -433,3 +433,60 @@ Deno.test("NetworkError never shows URL credentials or secret parameters", async
     return true;
   });
 });
+
+Deno.test("HttpClient asks loopback servers for identity encoding (a real local server records it)", async () => {
+  const seen: (string | null)[] = [];
+  await withServer(
+    (req) => {
+      seen.push(req.headers.get("accept-encoding"));
+      return new Response("x".repeat(5000), { headers: { "content-type": "text/plain" } });
+    },
+    async (base) => {
+      assert.equal((await new HttpClient().text(`${base}/a`)).length, 5000);
+      // Off: fetch's own default (gzip, br) goes out.
+      await new HttpClient({ loopbackIdentity: false }).text(`${base}/b`);
+      // An explicit header wins, on the client or per request.
+      await new HttpClient({ headers: { "accept-encoding": "gzip" } }).text(`${base}/c`);
+      await new HttpClient().text(`${base}/d`, { headers: { "Accept-Encoding": "br" } });
+      const localhost = base.replace("127.0.0.1", "localhost");
+      await new HttpClient().text(`${localhost}/e`);
+    },
+  );
+  assert.equal(seen[0], "identity");
+  assert.match(seen[1] ?? "", /gzip/);
+  assert.equal(seen[2], "gzip");
+  assert.equal(seen[3], "br");
+  assert.equal(seen[4], "identity");
+});
+
+Deno.test("HttpClient sends identity only to loopback hosts, hop by hop", async () => {
+  const sent: [string, string | null][] = [];
+  const fetch = (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(String(input instanceof Request ? input.url : input));
+    sent.push([url.host, new Headers(init?.headers).get("accept-encoding")]);
+    // The loopback server redirects to a remote mirror.
+    return Promise.resolve(
+      url.hostname === "127.0.0.1"
+        ? new Response(null, { status: 302, headers: { location: "http://archive.example.org/x" } })
+        : new Response("ok"),
+    );
+  };
+  const http = new HttpClient({ fetch });
+  for (
+    const u of [
+      "http://[::1]:8080/tap",
+      "http://127.1.2.3/tap",
+      "http://127.example.org/tap",
+      "https://gea.esac.esa.int/tap-server/tap",
+      "http://127.0.0.1:9/redirects",
+    ]
+  ) await http.text(u);
+  assert.deepEqual(sent, [
+    ["[::1]:8080", "identity"],
+    ["127.1.2.3", "identity"],
+    ["127.example.org", null],
+    ["gea.esac.esa.int", null],
+    ["127.0.0.1:9", "identity"],
+    ["archive.example.org", null],
+  ]);
+});
