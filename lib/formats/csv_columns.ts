@@ -122,31 +122,46 @@ export function inferTypes(spans: FieldSpans, rules: NullRules): DataType[] {
  * into types.
  */
 export function inferInto(spans: FieldSpans, rules: NullRules, seen: Uint8Array): void {
-  const { buf, starts, ends, flags, ncols, rows } = spans;
-  const words = new Int32Array(2);
+  const rows = spans.rows, ncols = spans.ncols;
   // Row blocks, so that a block's text stays in cache across the column passes.
   for (let r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
     const r1 = Math.min(rows, r0 + ROW_BLOCK);
     for (let c = 0; c < ncols; c++) {
-      let k = seen[c];
-      if (k & INFER_STRING) continue;
-      for (let r = r0; r < r1; r++) {
-        const i = r * ncols + c;
-        const s = starts[i], e = ends[i], fl = flags[i];
-        if (isNull(buf, s, e, fl, rules)) continue;
-        if (fl & QUOTED) {
-          // Quoted text is text, unless it is a number (some writers quote everything).
-          if (e === s) {
-            k |= INFER_STRING;
-            break;
-          }
-        }
-        k |= classify(buf, s, e, words);
-        if (k & INFER_STRING) break;
-      }
-      seen[c] = k;
+      const k = seen[c];
+      if ((k & INFER_STRING) === 0) seen[c] = inferColumn(spans, rules, c, r0, r1, k);
     }
   }
+}
+
+/**
+ * Folds rows `r0` to `r1` of column `c` into its INFER_* bits `k` (a
+ * function of its own, so that the loop is optimised as a whole rather than
+ * entered and left by on-stack replacement at every call).
+ */
+function inferColumn(
+  spans: FieldSpans,
+  rules: NullRules,
+  c: number,
+  r0: number,
+  r1: number,
+  k: number,
+): number {
+  const { buf, starts, ends, flags, ncols } = spans;
+  const plain = rules.nullValues.length === 1 && rules.nullValues[0]!.length === 0;
+  for (let r = r0; r < r1; r++) {
+    const i = r * ncols + c;
+    const s = starts[i], e = ends[i], fl = flags[i];
+    if (fl === 0 && plain) {
+      if (e === s) continue;
+    } else {
+      if (isNull(buf, s, e, fl, rules)) continue;
+      // Quoted text is text, unless it is a number (some writers quote everything).
+      if ((fl & QUOTED) !== 0 && e === s) return k | INFER_STRING;
+    }
+    k |= classify(buf, s, e, scratch);
+    if (k & INFER_STRING) return k;
+  }
+  return k;
 }
 
 /** The column types that {@linkcode inferInto} found. */
@@ -239,7 +254,7 @@ function isBoolWord(buf: Uint8Array, s: number, e: number): boolean {
  * `Number(text)`. Other text (spaces, nan, inf, junk) returns NaN for the
  * general parser to handle.
  */
-function simpleDecimal(buf: Uint8Array, s: number, e: number): number {
+export function simpleDecimal(buf: Uint8Array, s: number, e: number): number {
   let i = s;
   let neg = false;
   if (buf[i] === 0x2d) {
@@ -322,7 +337,7 @@ const TWO32 = 4294967296;
  * anything else (signs other than "-", spaces, hex, out of range), which the
  * general parser then handles or reports.
  */
-function int64Words(buf: Uint8Array, s: number, e: number, out: Int32Array): boolean {
+export function int64Words(buf: Uint8Array, s: number, e: number, out: Int32Array): boolean {
   let i = s;
   const neg = buf[i] === 0x2d;
   if (neg) i++;

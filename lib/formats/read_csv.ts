@@ -17,6 +17,7 @@ import {
   textField,
   uniqueNames,
 } from "./csv_columns.ts";
+import { CsvFastRows } from "./csv_fast.ts";
 import { CsvTokenizer, MAX_SLOTS } from "./csv_tokenizer.ts";
 import { CsvSyntaxError } from "./errors.ts";
 import { type BatchContext, StreamTableReader } from "./stream_reader.ts";
@@ -383,13 +384,41 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
       builders = buildersFor(schema);
       const schemaFields = schema.fields;
 
+      // Plain rows (no quotes, simple numbers) go through the fast path in one
+      // pass; the first row that is not plain, and then a growing run of rows
+      // (1, 2, 4, ... up to a block) while the fast path keeps failing at once,
+      // go through the tokenizer and the general column parsers.
+      const fast = CsvFastRows.create(schemaFields, builders, delimiter, quote, rules, blockRows);
+      let slowRows = 0; // rows left for the general path before the fast path is tried again
+      let slowRun = 1;
       let inBatch = 0;
       for (;;) {
         options.signal?.throwIfAborted();
-        if (!await nextBlock(Math.min(blockRows, batchSize - inBatch))) break;
-        appendRows(sp, schemaFields, builders, rules, inferredFrom);
-        inBatch += sp.rows;
-        sp.rows = 0;
+        const max = Math.min(blockRows, batchSize - inBatch);
+        let n = 0;
+        if (fast && slowRows === 0) {
+          n = fast.run(buf, pos, len, max);
+          if (n > 0) {
+            pos = fast.pos;
+            tok.line += n;
+            slowRun = 1;
+          } else if (fast.needMore && !eof) {
+            const pending = len - pos;
+            do await pull(); while (!eof && len - pos < 2 * pending);
+            continue;
+          } else {
+            slowRows = slowRun;
+            slowRun = Math.min(blockRows, slowRun * 2);
+          }
+        }
+        if (n === 0) {
+          if (!await nextBlock(slowRows > 0 ? Math.min(max, slowRows) : max)) break;
+          appendRows(sp, schemaFields, builders, rules, inferredFrom);
+          n = sp.rows;
+          sp.rows = 0;
+          slowRows = Math.max(0, slowRows - n);
+        }
+        inBatch += n;
         if (inBatch === batchSize) {
           yield finishBatch(schema, builders);
           inBatch = 0;

@@ -1,0 +1,343 @@
+/**
+ * The fast path of the CSV engine: plain rows parsed straight from the bytes
+ * into the column builders in one pass, with no field spans in between.
+ *
+ * A row is plain when none of its fields starts with a quote, it ends with
+ * LF or CRLF, every number has the simple syntax tables write (`-12.5`,
+ * `1.02E-13`, `5929246508730155392`) and only the empty field is null. The
+ * columns must be Float64, signed Int64, Utf8 or Bool (what type inference
+ * gives, and what Gaia's CSV holds). At the first row that is not plain the
+ * fast path stops before it, and the general tokenizer and column parsers of
+ * `csv_tokenizer.ts` / `csv_columns.ts` read it: they give the same values
+ * for plain rows, and handle (or report, with line and offset) everything
+ * else. Values go to per-block scratch arrays first and reach the builders
+ * only for whole rows, so a row left to the general path is never half
+ * appended.
+ *
+ * @module
+ */
+import { Type } from "apache-arrow";
+import { BOOL_FALSE, BOOL_TRUE, parseBoolAscii, POW10 } from "../table/ascii.ts";
+import {
+  type BigIntBuilder,
+  BoolBuilder,
+  type ColumnBuilder,
+  Float64Builder,
+  Utf8Builder,
+} from "../table/builders.ts";
+import { int64Words, type NullRules, simpleDecimal } from "./csv_columns.ts";
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+const F64 = 0;
+const I64 = 1;
+const UTF8 = 2;
+const BOOL = 3;
+
+/** 2^53: below it a double holds every integer exactly. */
+const EXACT = 9007199254740992;
+
+/**
+ * Reads plain CSV rows a block at a time (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * import { Field, Float64, Int64, Schema, Utf8 } from "apache-arrow";
+ * import { buildersFor, finishBatch } from "../table/builders.ts";
+ * import { CsvFastRows } from "./csv_fast.ts";
+ * const schema = new Schema([
+ *   new Field("id", new Int64()), new Field("ra", new Float64()), new Field("s", new Utf8()),
+ * ]);
+ * const builders = buildersFor(schema);
+ * const rules = { nullValues: [new Uint8Array(0)], quotedEmptyIsNull: false, format: "csv" };
+ * const fast = CsvFastRows.create(schema.fields, builders, 0x2c, 0x22, rules, 100)!;
+ * const bytes = new TextEncoder().encode('5929246508730155392,45.5,x\n1,,\n2,"q",y\n');
+ * const rows = fast.run(bytes, 0, bytes.length, 100);
+ * // Two plain rows; the third has a quoted field, left for the general path.
+ * if (rows !== 2 || fast.needMore) throw new Error(String(rows));
+ * const batch = finishBatch(schema, builders);
+ * if (batch.getChild("id")!.get(0) !== 5929246508730155392n) throw new Error("int64");
+ * if (batch.getChild("ra")!.get(1) !== null || batch.getChild("s")!.get(1) !== null) throw new Error("nulls");
+ * ```
+ */
+export class CsvFastRows {
+  readonly #ncols: number;
+  readonly #kinds: Uint8Array;
+  /** Index of each column among the scratch arrays of its kind. */
+  readonly #slot: Int32Array;
+  readonly #builders: readonly ColumnBuilder[];
+  readonly #delimiter: number;
+  readonly #quote: number;
+  readonly #blockRows: number;
+  readonly #f64: Float64Array;
+  readonly #i64: Int32Array;
+  readonly #strStart: Int32Array;
+  readonly #strEnd: Int32Array;
+  readonly #bool: Uint8Array;
+  /** Null rows of each column (column c at c * blockRows), and their counts. */
+  readonly #nulls: Int32Array;
+  readonly #nullCount: Int32Array;
+  readonly #words = new Int32Array(2);
+  /** Index after the last row read by {@linkcode CsvFastRows.run}. */
+  pos = 0;
+  /** Whether `run` stopped because no complete row was left in the bytes. */
+  needMore = false;
+
+  private constructor(
+    kinds: Uint8Array,
+    builders: readonly ColumnBuilder[],
+    delimiter: number,
+    quote: number,
+    blockRows: number,
+  ) {
+    const ncols = kinds.length;
+    this.#ncols = ncols;
+    this.#kinds = kinds;
+    this.#builders = builders;
+    this.#delimiter = delimiter;
+    this.#quote = quote;
+    this.#blockRows = blockRows;
+    this.#slot = new Int32Array(ncols);
+    const count = [0, 0, 0, 0];
+    for (let c = 0; c < ncols; c++) this.#slot[c] = count[kinds[c]!]!++;
+    this.#f64 = new Float64Array(count[F64]! * blockRows);
+    this.#i64 = new Int32Array(count[I64]! * blockRows * 2);
+    this.#strStart = new Int32Array(count[UTF8]! * blockRows);
+    this.#strEnd = new Int32Array(count[UTF8]! * blockRows);
+    this.#bool = new Uint8Array(count[BOOL]! * blockRows);
+    this.#nulls = new Int32Array(ncols * blockRows);
+    this.#nullCount = new Int32Array(ncols);
+  }
+
+  /**
+   * A fast path for these columns, or undefined when a column type or the
+   * null rules need the general path.
+   *
+   * @param fields The columns (their types).
+   * @param builders Their builders (from `buildersFor`).
+   * @param delimiter The delimiter byte (not a digit, `.`, `-`, `+`, `e`, CR or LF).
+   * @param quote The quote byte, or -1.
+   * @param rules The null rules: only `[""]` (the empty field) is supported.
+   * @param blockRows The most rows one call of `run` reads.
+   */
+  static create(
+    fields: readonly { type: unknown }[],
+    builders: readonly ColumnBuilder[],
+    delimiter: number,
+    quote: number,
+    rules: NullRules,
+    blockRows: number,
+  ): CsvFastRows | undefined {
+    const nv = rules.nullValues;
+    if (nv.length !== 1 || nv[0]!.length !== 0) return undefined;
+    if (
+      (delimiter >= 0x30 && delimiter <= 0x39) || delimiter === 0x2e || delimiter === 0x2d ||
+      delimiter === 0x2b || (delimiter | 0x20) === 0x65 || delimiter === LF || delimiter === CR
+    ) return undefined;
+    if (fields.length === 0 || fields.length !== builders.length) return undefined;
+    const kinds = new Uint8Array(fields.length);
+    for (let c = 0; c < fields.length; c++) {
+      const t = fields[c]!.type as { typeId: number; bitWidth?: number; isSigned?: boolean };
+      const b = builders[c]!;
+      if (t.typeId === Type.Float && b instanceof Float64Builder) kinds[c] = F64;
+      else if (
+        t.typeId === Type.Int && t.bitWidth === 64 && t.isSigned === true &&
+        typeof (b as BigIntBuilder).appendWords === "function"
+      ) kinds[c] = I64;
+      else if (t.typeId === Type.Utf8 && b instanceof Utf8Builder) kinds[c] = UTF8;
+      else if (t.typeId === Type.Bool && b instanceof BoolBuilder) kinds[c] = BOOL;
+      else return undefined;
+    }
+    return new CsvFastRows(kinds, builders, delimiter, quote, Math.max(1, blockRows));
+  }
+
+  /**
+   * Reads plain rows from `buf[pos..end)` into the builders: at most
+   * `maxRows` (and the `blockRows` given to `create`), stopping before the
+   * first row that is not plain or not complete. Sets `pos` to the index
+   * after the rows read and `needMore` when it stopped at an incomplete row
+   * (or no bytes). A last row without a line end is never read here.
+   *
+   * @returns The number of rows read.
+   */
+  run(buf: Uint8Array, pos: number, end: number, maxRows: number): number {
+    this.needMore = false;
+    // Every row read ends at or before the last LF, so the loops below stop
+    // at an LF at the latest and need no bounds checks of their own.
+    const lastLF = end > pos ? buf.lastIndexOf(LF, end - 1) : -1;
+    if (lastLF < pos) {
+      this.pos = pos;
+      this.needMore = true;
+      return 0;
+    }
+    const ncols = this.#ncols, kinds = this.#kinds, slot = this.#slot;
+    const D = this.#delimiter, Q = this.#quote;
+    const B = this.#blockRows;
+    const f64 = this.#f64, i64 = this.#i64, strStart = this.#strStart, strEnd = this.#strEnd;
+    const bools = this.#bool, nulls = this.#nulls, nullCount = this.#nullCount;
+    const words = this.#words;
+    const last = ncols - 1;
+    nullCount.fill(0);
+    const max = Math.min(maxRows, B);
+    let r = 0;
+    rows: while (r < max) {
+      if (pos > lastLF) {
+        this.needMore = true;
+        break;
+      }
+      let p = pos;
+      for (let c = 0; c < ncols; c++) {
+        const k = kinds[c];
+        const s = p;
+        let b = buf[p];
+        if (b === D || b === LF || b === CR) {
+          // The empty field: null.
+          nulls[c * B + nullCount[c]++] = r;
+          if (k === F64) f64[slot[c] * B + r] = NaN;
+          else if (k === I64) {
+            const w = (slot[c] * B + r) * 2;
+            i64[w] = 0;
+            i64[w + 1] = 0;
+          } else if (k === UTF8) {
+            const j = slot[c] * B + r;
+            strStart[j] = s;
+            strEnd[j] = s;
+          } else bools[slot[c] * B + r] = 0;
+        } else if (k === F64) {
+          // simpleDecimal inlined for the common case: digits in int32 groups of 9.
+          let neg = false;
+          if (b === 0x2d) {
+            neg = true;
+            p++;
+          }
+          let m = 0, a = 0, g = 0, d = 0;
+          const d0 = p;
+          for (;;) {
+            d = buf[p] - 0x30;
+            if (d < 0 || d > 9) break;
+            a = (a * 10 + d) | 0;
+            if (++g === 9) {
+              m = m * 1e9 + a;
+              a = 0;
+              g = 0;
+            }
+            p++;
+          }
+          const digits = p - d0;
+          let frac = 0;
+          if (buf[p] === 0x2e) {
+            const f0 = ++p;
+            for (;;) {
+              d = buf[p] - 0x30;
+              if (d < 0 || d > 9) break;
+              a = (a * 10 + d) | 0;
+              if (++g === 9) {
+                m = m * 1e9 + a;
+                a = 0;
+                g = 0;
+              }
+              p++;
+            }
+            frac = p - f0;
+          }
+          if (digits + frac === 0) break rows;
+          m = m * POW10[g]! + a;
+          b = buf[p];
+          let v: number;
+          if ((b === D || b === LF || b === CR) && m < EXACT && frac <= 22) {
+            v = m / POW10[frac]!;
+            if (neg) v = -v;
+          } else {
+            // An exponent or a long mantissa: the general decimal parser over the field.
+            while (b !== D && b !== LF && b !== CR) b = buf[++p];
+            v = simpleDecimal(buf, s, p);
+            if (v !== v) break rows;
+          }
+          f64[slot[c] * B + r] = v;
+        } else if (k === I64) {
+          if (b === 0x2d) p++;
+          while (buf[p] >= 0x30 && buf[p] <= 0x39) p++;
+          if (!int64Words(buf, s, p, words)) break rows;
+          const w = (slot[c] * B + r) * 2;
+          i64[w] = words[0];
+          i64[w + 1] = words[1];
+        } else if (k === UTF8) {
+          if (b === Q) break rows;
+          while (b !== D && b !== LF && b !== CR) b = buf[++p];
+          const j = slot[c] * B + r;
+          strStart[j] = s;
+          strEnd[j] = p;
+        } else {
+          while (b !== D && b !== LF && b !== CR) b = buf[++p];
+          const v = parseBoolAscii(buf, s, p);
+          if (v === BOOL_TRUE) bools[slot[c] * B + r] = 1;
+          else if (v === BOOL_FALSE) bools[slot[c] * B + r] = 0;
+          else break rows;
+        }
+        // The field's end: the delimiter, or the line end after the last field.
+        b = buf[p];
+        if (c < last) {
+          if (b !== D) break rows;
+          p++;
+        } else if (b === LF) p++;
+        else if (b === CR && buf[p + 1] === LF) p += 2;
+        else break rows;
+      }
+      pos = p;
+      r++;
+    }
+    // A row cut short above may have counted nulls: keep only those of whole rows.
+    if (r > 0) this.#commit(buf, r);
+    this.pos = pos;
+    return r;
+  }
+
+  /** Appends the first `n` scratch rows to the builders. */
+  #commit(buf: Uint8Array, n: number): void {
+    const B = this.#blockRows;
+    const nulls = this.#nulls, nullCount = this.#nullCount;
+    for (let c = 0; c < this.#ncols; c++) {
+      const k = this.#kinds[c];
+      const at = this.#slot[c]! * B;
+      const builder = this.#builders[c]!;
+      const len0 = builder.length;
+      if (k === F64) {
+        const b = builder as Float64Builder;
+        b.extend(n).set(this.#f64.subarray(at, at + n), len0);
+      } else if (k === I64) {
+        const b = builder as BigIntBuilder;
+        b.extend(n).set(this.#i64.subarray(at * 2, (at + n) * 2), len0 * 2);
+      } else if (k === UTF8) {
+        const b = builder as Utf8Builder;
+        const starts = this.#strStart, ends = this.#strEnd;
+        let bytes = 0;
+        for (let r = 0; r < n; r++) bytes += ends[at + r] - starts[at + r];
+        b.reserve(n, bytes);
+        const offsets = b.rawOffsets(), dst = b.rawBytes();
+        let o = offsets[len0];
+        for (let r = 0; r < n; r++) {
+          const s = starts[at + r], e = ends[at + r];
+          if (e - s < 64) { for (let i = s; i < e; i++) dst[o++] = buf[i]; }
+          else {
+            dst.set(buf.subarray(s, e), o);
+            o += e - s;
+          }
+          offsets[len0 + r + 1] = o;
+        }
+        b.commitRaw(n);
+      } else {
+        const bits = (builder as BoolBuilder).extend(n);
+        const v = this.#bool;
+        for (let r = 0; r < n; r++) {
+          if (v[at + r] !== 0) bits[(len0 + r) >> 3] |= 1 << ((len0 + r) & 7);
+        }
+      }
+      const nn = nullCount[c];
+      for (let j = 0; j < nn; j++) {
+        const r = nulls[c * B + j];
+        if (r < n) (builder as Float64Builder).setNull(len0 + r);
+      }
+    }
+  }
+}
