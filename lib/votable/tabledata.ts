@@ -12,7 +12,7 @@ import { appendText, type ValueContext } from "./columns.ts";
 import { truncated, VOTableSyntaxError, VOTableUnsupportedError } from "./errors.ts";
 import type { FieldSpec } from "./fields.ts";
 import type { ByteInput } from "./input.ts";
-import { FastRows, fastRowsSwitch } from "./text_columns.ts";
+import { FAST_BLOCK_ROWS, FastRows, fastRowsSwitch } from "./text_columns.ts";
 
 const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, AMP = 0x26, BANG = 0x21;
 
@@ -140,12 +140,29 @@ export class TableDataScanner {
       }
       const fast = this.#fast;
       if (fast !== null) {
-        const q = fast.parse(buf, p, end, lastLt);
+        // Plainly written rows, a block at a time, then to the builders in bulk.
+        const cap = Math.min(limit - this.#builders[0].length, FAST_BLOCK_ROWS);
+        let r = 0;
+        let q = 0;
+        while (r < cap) {
+          q = fast.parse(buf, p, end, lastLt, r);
+          if (q < 0 || fast.textCells !== 0) break;
+          p = q;
+          r++;
+        }
+        if (r > 0) {
+          fast.flush(buf, r);
+          this.rows += r;
+          this.#declined = 0;
+          inp.pos = p;
+        }
+        if (r === cap) continue;
         if (q >= 0) {
+          // A row with values for the general decoder (or its errors).
           const ctx = this.#ctx;
           ctx.base = inp.base;
           ctx.row = this.rows;
-          fast.commit(buf, ctx);
+          fast.commitRow(buf, r, ctx);
           this.rows++;
           this.#declined = 0;
           p = q;

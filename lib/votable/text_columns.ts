@@ -100,7 +100,8 @@ function textEnd(buf: Uint8Array, p: number): number {
 /**
  * Parses a decimal floating-point number at `p` followed by optional
  * whitespace and `<`; stores it in `out[k]` and returns the index of the `<`.
- * -1: not plain decimal text (NaN, Inf, padding, garbage): the caller hands
+ * `NaN` text (any case, signed) is stored as NaN. -1: not plain decimal text
+ * (Inf, leading whitespace, garbage): the caller hands
  * the cell to the general decoder. Exact: Clinger's fast path (an integer
  * mantissa below 2^53 and one operation with an exact power of ten), else
  * the exact {@linkcode parseFloatAscii}.
@@ -137,7 +138,17 @@ function fastFloat(buf: Uint8Array, p: number, out: Float64Array, k: number): nu
   mant = mant * POW10[n] + a;
   nd += n;
   let exp10 = frac >= 0 ? frac - i : 0;
-  if (nd === 0) return -1;
+  if (nd === 0) {
+    // NaN (any case, signed): stored as NaN, which the caller makes a null.
+    if (frac >= 0 || (c | 0x20) !== 0x6e) return -1;
+    if ((buf[i + 1] | 0x20) !== 0x61 || (buf[i + 2] | 0x20) !== 0x6e) return -1;
+    i += 3;
+    c = buf[i];
+    while (WS[c] === 1) c = buf[++i];
+    if (c !== LT) return -1;
+    out[k] = NaN;
+    return i;
+  }
   if (c === 0x65 || c === 0x45) {
     c = buf[++i];
     let eneg = false;
@@ -271,37 +282,72 @@ function fastInt(buf: Uint8Array, p: number, out: Float64Array, k: number): numb
  */
 export const fastRowsSwitch: { enabled: boolean } = { enabled: true };
 
-/** State of the fast path for one table. */
+/** Rows staged per block before they go to the builders in bulk. */
+export const FAST_BLOCK_ROWS = 512;
+
+/**
+ * State of the fast path for one table: a staging block of up to
+ * {@linkcode FAST_BLOCK_ROWS} rows, column by column (cell `(row r, column
+ * k)` at index `k * FAST_BLOCK_ROWS + r`).
+ */
 export class FastRows {
   readonly #specs: FieldSpec[];
   readonly #builders: ColumnBuilder[];
   readonly #plan: Uint8Array;
-  readonly #state: Uint8Array;
+  /** Cell states (S_VALUE, S_NULL, S_TEXT). */
+  readonly #cell: Uint8Array;
+  /** Numbers (floats, ints, booleans as 1/0). */
   readonly #num: Float64Array;
+  /** Int64 words: low at 2 * index, high at 2 * index + 1. */
   readonly #words: Int32Array;
+  /** Text spans (strings, and values left to the general decoder). */
   readonly #span: Int32Array;
+  /** Nulls staged per column since the last flush (0: skip the null pass). */
+  readonly #nulls: Int32Array;
+  /** Null sentinels: int columns (NaN for none), long columns. */
+  readonly #nullInt: Float64Array;
+  readonly #nullLong: Uint8Array;
+  readonly #nullWords: Int32Array;
+  /** Cells of the last parsed row left to the general decoder. */
+  textCells = 0;
 
   /** Prepares the per-column parsers for the table's fields and builders. */
   constructor(specs: FieldSpec[], builders: ColumnBuilder[]) {
     const nf = specs.length;
+    const n = nf * FAST_BLOCK_ROWS;
     this.#specs = specs;
     this.#builders = builders;
     this.#plan = new Uint8Array(nf);
-    for (let k = 0; k < nf; k++) this.#plan[k] = planOf(specs[k], builders[k]);
-    this.#state = new Uint8Array(nf);
-    this.#num = new Float64Array(nf);
-    this.#words = new Int32Array(2 * nf);
-    this.#span = new Int32Array(2 * nf);
+    this.#nullInt = new Float64Array(nf).fill(NaN);
+    this.#nullLong = new Uint8Array(nf);
+    this.#nullWords = new Int32Array(2 * nf);
+    for (let k = 0; k < nf; k++) {
+      const spec = specs[k];
+      this.#plan[k] = planOf(spec, builders[k]);
+      if (spec.nullInt !== undefined) this.#nullInt[k] = spec.nullInt;
+      if (spec.hasNullLong) {
+        this.#nullLong[k] = 1;
+        this.#nullWords[2 * k] = spec.nullLo;
+        this.#nullWords[2 * k + 1] = spec.nullHi;
+      }
+    }
+    this.#cell = new Uint8Array(n);
+    this.#num = new Float64Array(n);
+    this.#words = new Int32Array(2 * n);
+    this.#span = new Int32Array(2 * n);
+    this.#nulls = new Int32Array(nf);
   }
 
   /**
-   * Reads the row starting at `p` (whitespace before `<TR>` allowed) into the
-   * staging area. `lastLt` is the index of the last `<` below `end` (so
-   * every byte loop stops inside the valid bytes). Returns the index after
-   * `</TR>`, or -1 when the row is not one for the fast path (nothing staged
-   * is kept; the caller reads the row with the general scanner).
+   * Reads the row starting at `p` (whitespace before `<TR>` allowed) into
+   * row `r` of the staging block, and counts in {@linkcode textCells} the
+   * values left to the general decoder. `lastLt` is the index of the last
+   * `<` below `end` (so every byte loop stops inside the valid bytes).
+   * Returns the index after `</TR>`, or -1 when the row is not one for the
+   * fast path (what was staged in row `r` is then simply overwritten later;
+   * the caller reads the row with the general scanner).
    */
-  parse(buf: Uint8Array, p: number, end: number, lastLt: number): number {
+  parse(buf: Uint8Array, p: number, end: number, lastLt: number, r: number): number {
     if (p > lastLt) return -1;
     let c = buf[p];
     while (WS[c] === 1) c = buf[++p];
@@ -311,10 +357,13 @@ export class FastRows {
     p += 4;
     const nf = this.#plan.length;
     const plan = this.#plan;
-    const state = this.#state;
+    const cell = this.#cell;
     const num = this.#num;
+    const words = this.#words;
     const span = this.#span;
-    for (let k = 0; k < nf; k++) {
+    const nulls = this.#nulls;
+    let text = 0;
+    for (let k = 0, x = r; k < nf; k++, x += FAST_BLOCK_ROWS) {
       if (p > lastLt) return -1;
       c = buf[p];
       while (WS[c] === 1) c = buf[++p];
@@ -322,7 +371,8 @@ export class FastRows {
       c = buf[p + 3];
       if (c !== GT) {
         if (c === SLASH && buf[p + 4] === GT) {
-          state[k] = S_NULL;
+          cell[x] = S_NULL;
+          nulls[k]++;
           p += 5;
           continue;
         }
@@ -330,61 +380,75 @@ export class FastRows {
       }
       p += 4;
       if (p > lastLt) return -1;
-      let q: number;
+      let q = -1;
+      let st = S_VALUE;
       if (buf[p] === LT) {
-        state[k] = S_NULL;
+        st = S_NULL;
         q = p;
       } else {
         switch (plan[k]) {
           case P_F64:
           case P_F32:
-            q = fastFloat(buf, p, num, k);
+            q = fastFloat(buf, p, num, x);
+            if (num[x] !== num[x]) st = S_NULL; // NaN text: a null scalar
             break;
           case P_I64:
-            q = fastLong(buf, p, this.#words, k);
+            q = fastLong(buf, p, words, x);
+            if (
+              this.#nullLong[k] === 1 && words[2 * x] === this.#nullWords[2 * k] &&
+              words[2 * x + 1] === this.#nullWords[2 * k + 1]
+            ) st = S_NULL;
             break;
-          case P_I32:
-            q = fastInt(buf, p, num, k);
-            if (num[k] < -2147483648 || num[k] > 2147483647) q = -1;
+          case P_I32: {
+            q = fastInt(buf, p, num, x);
+            const v = num[x];
+            if (v < -2147483648 || v > 2147483647) q = -1;
+            else if ((num[x] = v | 0) === this.#nullInt[k]) st = S_NULL;
             break;
-          case P_I16:
-            q = fastInt(buf, p, num, k);
-            if (num[k] < -32768 || num[k] > 32767) q = -1;
+          }
+          case P_I16: {
+            q = fastInt(buf, p, num, x);
+            const v = num[x];
+            if (v < -32768 || v > 32767) q = -1;
+            else if ((num[x] = (v << 16) >> 16) === this.#nullInt[k]) st = S_NULL;
             break;
-          case P_U8:
-            q = fastInt(buf, p, num, k);
-            if (num[k] < 0 || num[k] > 255) q = -1;
+          }
+          case P_U8: {
+            q = fastInt(buf, p, num, x);
+            const v = num[x];
+            if (v < 0 || v > 255) q = -1;
+            else if (v === this.#nullInt[k]) st = S_NULL;
             break;
-          case P_BOOL: {
-            q = -1;
+          }
+          case P_BOOL:
             if (buf[p + 1] === LT) {
               c = buf[p];
-              if (c === 0x54 || c === 0x74 || c === 0x31) num[k] = 1;
-              else if (c === 0x46 || c === 0x66 || c === 0x30) num[k] = 0;
-              else if (c === 0x3f) num[k] = -1;
+              if (c === 0x54 || c === 0x74 || c === 0x31) num[x] = 1;
+              else if (c === 0x46 || c === 0x66 || c === 0x30) num[x] = 0;
+              else if (c === 0x3f) st = S_NULL;
               else break;
               q = p + 1;
             }
             break;
-          }
           case P_STR:
             q = textEnd(buf, p);
             if (q < 0) return -1;
-            span[2 * k] = p;
-            span[2 * k + 1] = q;
+            span[2 * x] = p;
+            span[2 * x + 1] = q;
             break;
-          default:
-            q = -1;
         }
-        if (q >= 0) state[k] = plan[k] === P_STR ? S_TEXT : S_VALUE;
-        else {
+        if (q < 0) {
+          // Left to the general decoder (NaN in an array, hex, padding, a bad value...).
           q = textEnd(buf, p);
           if (q < 0) return -1;
-          state[k] = S_TEXT;
-          span[2 * k] = p;
-          span[2 * k + 1] = q;
+          st = S_TEXT;
+          text++;
+          span[2 * x] = p;
+          span[2 * x + 1] = q;
         }
       }
+      cell[x] = st;
+      if (st === S_NULL) nulls[k]++;
       if (
         q + 4 >= end || buf[q + 1] !== SLASH || buf[q + 2] !== CH_T || buf[q + 3] !== CH_D ||
         buf[q + 4] !== GT
@@ -398,91 +462,177 @@ export class FastRows {
       p + 4 >= end || c !== LT || buf[p + 1] !== SLASH || buf[p + 2] !== CH_T ||
       buf[p + 3] !== CH_R || buf[p + 4] !== GT
     ) return -1;
+    this.textCells = text;
     return p + 5;
   }
 
   /**
-   * Appends the staged row to the builders. Values the fast parsers left as
-   * text go through the general decoder, which may throw the usual
-   * value error (so columns before it were appended, as in the general path).
+   * Appends staged rows `[0, n)` (none of them with text cells) to the
+   * builders in bulk, column by column.
    */
-  commit(buf: Uint8Array, ctx: ValueContext): void {
+  flush(buf: Uint8Array, n: number): void {
     const nf = this.#plan.length;
     const plan = this.#plan;
-    const state = this.#state;
-    const num = this.#num;
-    const words = this.#words;
-    const span = this.#span;
     const builders = this.#builders;
+    const num = this.#num;
+    const nulls = this.#nulls;
     for (let k = 0; k < nf; k++) {
-      const st = state[k];
-      const pk = plan[k];
-      if (st === S_TEXT && pk !== P_STR) {
-        appendText(this.#specs[k], builders[k], buf, span[2 * k], span[2 * k + 1], ctx);
-        continue;
-      }
-      switch (pk) {
+      const x0 = k * FAST_BLOCK_ROWS;
+      let at: number;
+      switch (plan[k]) {
         case P_F64: {
           const b = builders[k] as Float64Builder;
-          if (st === S_NULL) b.appendNull();
-          else b.append(num[k]);
+          const a = b.extend(n);
+          at = b.length - n;
+          a.set(num.subarray(x0, x0 + n), at);
           break;
         }
         case P_F32: {
           const b = builders[k] as Float32Builder;
-          if (st === S_NULL) b.appendNull();
-          else b.append(num[k]);
+          const a = b.extend(n);
+          at = b.length - n;
+          a.set(num.subarray(x0, x0 + n), at);
           break;
         }
         case P_I64: {
           const b = builders[k] as Int64Builder;
-          const spec = this.#specs[k];
-          const lo = words[2 * k], hi = words[2 * k + 1];
-          if (st === S_NULL || (spec.hasNullLong && lo === spec.nullLo && hi === spec.nullHi)) {
-            b.appendNull();
-          } else b.appendWords(lo, hi);
+          const a = b.extend(n);
+          at = b.length - n;
+          a.set(this.#words.subarray(2 * x0, 2 * (x0 + n)), 2 * at);
           break;
         }
         case P_I32: {
           const b = builders[k] as Int32Builder;
-          const v = num[k];
-          if (st === S_NULL) b.appendNull();
-          else if ((v | 0) === this.#specs[k].nullInt) b.appendNull();
-          else b.append(v | 0);
+          const a = b.extend(n);
+          at = b.length - n;
+          a.set(num.subarray(x0, x0 + n), at);
           break;
         }
         case P_I16: {
           const b = builders[k] as Int16Builder;
-          const v = num[k];
-          if (st === S_NULL) b.appendNull();
-          else if (((v << 16) >> 16) === this.#specs[k].nullInt) b.appendNull();
-          else b.append((v << 16) >> 16);
+          const a = b.extend(n);
+          at = b.length - n;
+          a.set(num.subarray(x0, x0 + n), at);
           break;
         }
         case P_U8: {
           const b = builders[k] as Uint8Builder;
-          const v = num[k];
-          if (st === S_NULL) b.appendNull();
-          else if (v === this.#specs[k].nullInt) b.appendNull();
-          else b.append(v);
+          const a = b.extend(n);
+          at = b.length - n;
+          a.set(num.subarray(x0, x0 + n), at);
           break;
         }
         case P_BOOL: {
           const b = builders[k] as BoolBuilder;
-          const v = num[k];
-          if (st === S_NULL || v < 0) b.appendNull();
-          else b.append(v === 1);
+          const a = b.extend(n);
+          at = b.length - n;
+          for (let r = 0; r < n; r++) {
+            if (num[x0 + r] === 1) {
+              const i = at + r;
+              a[i >> 3] |= 1 << (i & 7);
+            }
+          }
           break;
         }
-        case P_STR: {
-          const b = builders[k] as Utf8Builder;
-          if (st === S_NULL) b.appendNull();
-          else b.appendUtf8Bytes(buf, span[2 * k], span[2 * k + 1]);
+        case P_STR:
+          at = this.#flushText(builders[k] as Utf8Builder, buf, x0, n);
           break;
+        default: {
+          // Only nulls reach a block in the other columns.
+          const b = builders[k];
+          for (let r = 0; r < n; r++) b.appendNull();
+          nulls[k] = 0;
+          continue;
         }
-        default:
-          builders[k].appendNull();
+      }
+      if (nulls[k] !== 0) {
+        const cell = this.#cell;
+        const b = builders[k] as Float64Builder;
+        for (let r = 0; r < n; r++) if (cell[x0 + r] === S_NULL) b.setNull(at + r);
+        nulls[k] = 0;
       }
     }
+  }
+
+  /** Bulk-appends the staged strings of one column; returns the first new slot. */
+  #flushText(b: Utf8Builder, buf: Uint8Array, x0: number, n: number): number {
+    const span = this.#span;
+    const cell = this.#cell;
+    let bytes = 0;
+    for (let r = 0; r < n; r++) {
+      if (cell[x0 + r] !== S_NULL) bytes += span[2 * (x0 + r) + 1] - span[2 * (x0 + r)];
+    }
+    b.reserve(n, bytes);
+    const at = b.length;
+    const offsets = b.rawOffsets();
+    const out = b.rawBytes();
+    let o = offsets[at];
+    for (let r = 0; r < n; r++) {
+      const x = x0 + r;
+      if (cell[x] !== S_NULL) {
+        const s = span[2 * x], e = span[2 * x + 1];
+        if (e - s < 64) {
+          for (let i = s; i < e; i++) out[o++] = buf[i];
+        } else {
+          out.set(buf.subarray(s, e), o);
+          o += e - s;
+        }
+      }
+      offsets[at + r + 1] = o;
+    }
+    b.commitRaw(n);
+    return at;
+  }
+
+  /**
+   * Appends staged row `r` to the builders one value at a time. Values the
+   * fast parsers left as text go through the general decoder, which may
+   * throw the usual value error (so columns before it were appended, as in
+   * the general path).
+   */
+  commitRow(buf: Uint8Array, r: number, ctx: ValueContext): void {
+    const nf = this.#plan.length;
+    const plan = this.#plan;
+    const cell = this.#cell;
+    const num = this.#num;
+    const words = this.#words;
+    const span = this.#span;
+    const builders = this.#builders;
+    for (let k = 0, x = r; k < nf; k++, x += FAST_BLOCK_ROWS) {
+      const st = cell[x];
+      const pk = plan[k];
+      if (st === S_NULL) builders[k].appendNull();
+      else if (st === S_TEXT) {
+        appendText(this.#specs[k], builders[k], buf, span[2 * x], span[2 * x + 1], ctx);
+      } else {
+        switch (pk) {
+          case P_F64:
+            (builders[k] as Float64Builder).append(num[x]);
+            break;
+          case P_F32:
+            (builders[k] as Float32Builder).append(num[x]);
+            break;
+          case P_I64:
+            (builders[k] as Int64Builder).appendWords(words[2 * x], words[2 * x + 1]);
+            break;
+          case P_I32:
+            (builders[k] as Int32Builder).append(num[x]);
+            break;
+          case P_I16:
+            (builders[k] as Int16Builder).append(num[x]);
+            break;
+          case P_U8:
+            (builders[k] as Uint8Builder).append(num[x]);
+            break;
+          case P_BOOL:
+            (builders[k] as BoolBuilder).append(num[x] === 1);
+            break;
+          case P_STR:
+            (builders[k] as Utf8Builder).appendUtf8Bytes(buf, span[2 * x], span[2 * x + 1]);
+            break;
+        }
+      }
+    }
+    this.#nulls.fill(0);
   }
 }
