@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { asOwnTable, isArrowTable } from "../table/arrow_table.ts";
 import {
   Field,
   Float64,
@@ -153,7 +154,7 @@ function num(v: Vector | null, i: number): number {
  * ```
  */
 export function propagate(input: Table | { table: Table }, options: PropagateOptions): Table {
-  const table = input instanceof Table ? input : input.table;
+  const table = asOwnTable(isArrowTable(input) ? input : input.table);
   const c = {
     ra: "ra",
     dec: "dec",

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { type Data, type Field, Table, tableFromIPC, Type, type Vector } from "apache-arrow";
+import { asOwnTable, isArrowTable } from "../table/arrow_table.ts";
+import { type Data, type Field, type Table, tableFromIPC, Type, type Vector } from "apache-arrow";
 import { type ColumnMeta, columnMeta } from "../table/metadata.ts";
 
 /** A Polars DataFrame, recognised by shape (no Polars import needed). */
@@ -84,12 +85,7 @@ export function isDataFrameLike(x: unknown): x is DataFrameLike {
     Array.isArray((x as DataFrameLike).columns);
 }
 
-/** Whether a value is an Arrow table (also one from another copy of apache-arrow). */
-export function isArrowTable(x: unknown): x is Table {
-  if (x instanceof Table) return true;
-  return typeof x === "object" && x !== null && "schema" in x && "numRows" in x &&
-    typeof (x as Table).getChild === "function" && Array.isArray((x as Table).batches);
-}
+export { isArrowTable };
 
 /** Whether a value carries an Arrow table in `.table` (a query result, a product). */
 export function hasTable(x: unknown): x is HasTable {
@@ -113,8 +109,8 @@ export function hasTable(x: unknown): x is HasTable {
  * ```
  */
 export function asArrowTable(input: unknown, where: string): Table | undefined {
-  if (isArrowTable(input)) return input;
-  if (hasTable(input)) return input.table;
+  if (isArrowTable(input)) return asOwnTable(input);
+  if (hasTable(input)) return asOwnTable(input.table);
   if (isDataFrameLike(input)) return tableFromIPC(input.writeIPC());
   if (Array.isArray(input)) return undefined;
   throw new TypeError(

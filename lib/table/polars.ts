@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { asOwnTable, isArrowTable } from "./arrow_table.ts";
 import {
   type Data,
   type DataType,
@@ -86,7 +87,7 @@ function metaOf(schema: Schema): SavedMeta {
  */
 export async function toPolars(table: Table): Promise<DataFrame> {
   const pl = await loadPolars();
-  const plain = decodeDictionaries(table);
+  const plain = decodeDictionaries(asOwnTable(table));
   const df = pl.readIPC(Buffer.from(tableToIPC(plain, "file")));
   saved.set(df, metaOf(table.schema));
   return df;
@@ -133,7 +134,7 @@ export async function fromPolars(df: DataFrame, options: FromPolarsOptions = {})
   const plain = plainStrings(raw);
   const from = options.metadataFrom;
   const meta = saved.get(df) ??
-    (from ? metaOf(from instanceof Table ? from.schema : from) : undefined);
+    (from ? metaOf(isArrowTable(from) ? from.schema : from) : undefined);
   if (!meta) return plain;
   const fields = plain.schema.fields.map((f) => {
     const m = meta.fields.get(f.name);
@@ -179,7 +180,7 @@ export function polarsColumnMeta(df: DataFrame, name: string): ColumnMeta | unde
  * ```
  */
 export function setPolarsMeta(df: DataFrame, from: Table | Schema): void {
-  saved.set(df, metaOf(from instanceof Table ? from.schema : from));
+  saved.set(df, metaOf(isArrowTable(from) ? from.schema : from));
 }
 
 function isStringy(t: DataType): boolean {

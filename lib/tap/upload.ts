@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { asOwnTable, isArrowTable } from "../table/arrow_table.ts";
 import {
   Bool,
   type DataType,
@@ -156,7 +157,7 @@ export function recordsToTable(records: ReadonlyArray<Record<string, unknown>>):
 
 function isPolars(v: unknown): v is PolarsLike {
   return typeof v === "object" && v !== null && typeof (v as PolarsLike).writeIPC === "function" &&
-    !(v instanceof Table);
+    !isArrowTable(v);
 }
 
 /** Replaces Utf8View / LargeUtf8 columns (as Polars writes them) by plain Utf8. */
@@ -211,7 +212,7 @@ export function encodeUpload(
     return value;
   }
   let table: Table;
-  if (value instanceof Table) table = value;
+  if (isArrowTable(value)) table = asOwnTable(value);
   else if (Array.isArray(value)) table = recordsToTable(value);
   else if (isPolars(value)) table = plainStrings(tableFromIPC(value.writeIPC()));
   else {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { Table } from "apache-arrow";
+import { asOwnTable, isArrowTable } from "../table/arrow_table.ts";
+import type { Table } from "apache-arrow";
 import { encodeUpload, type PolarsLike } from "../tap/upload.ts";
 import type { TapPlusSession } from "./session.ts";
 
@@ -76,7 +77,7 @@ export function qualifyUserTable(user: string, name: string): string {
 
 function isPolars(v: unknown): v is PolarsLike {
   return typeof v === "object" && v !== null && typeof (v as PolarsLike).writeIPC === "function" &&
-    !(v instanceof Table);
+    !isArrowTable(v);
 }
 
 /**
@@ -99,11 +100,12 @@ export async function uploadTable(
   form.append("TASKID", "-1");
   if (
     typeof source === "object" && source !== null && "table" in source &&
-    source.table instanceof Table
+    isArrowTable(source.table)
   ) {
-    source = source.table;
+    source = asOwnTable(source.table);
   }
-  if (source instanceof Table || isPolars(source) || Array.isArray(source)) {
+  if (isArrowTable(source)) source = asOwnTable(source);
+  if (isArrowTable(source) || isPolars(source) || Array.isArray(source)) {
     const bytes = encodeUpload(name, source as Table) as Uint8Array;
     form.append("FILE", new Blob([bytes as Uint8Array<ArrayBuffer>]), "pytable");
     form.append("FORMAT", "votable");
