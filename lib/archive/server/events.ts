@@ -6,11 +6,30 @@
  * @module
  */
 
-/**
- * Event type numbers of the Gaia archive (PROTOCOL.md 2.8): one table, shared
- * with the client that parses `tap/event` so the two cannot drift apart.
- */
-export { EVENT_TYPES } from "../../tapplus/events.ts";
+/** Event type numbers of the Gaia archive (PROTOCOL.md 2.8). */
+export const EVENT_TYPES = {
+  JOB_CREATED: 100,
+  JOB_UPDATED: 101,
+  JOB_REMOVED: 102,
+  SHARED_ITEM_CREATED: 210,
+  SHARED_ITEM_UPDATED: 211,
+  SHARED_ITEM_REMOVED: 212,
+  SHARED_GROUP_CREATED: 220,
+  SHARED_GROUP_UPDATED: 221,
+  SHARED_GROUP_REMOVED: 222,
+  SHARED_USER_CREATED: 230,
+  SHARED_USER_UPDATED: 231,
+  SHARED_USER_REMOVED: 232,
+  LOGIN: 300,
+  LOGOUT: 301,
+  DB_QUOTA_UPDATED: 401,
+  FILE_QUOTA_UPDATED: 402,
+  NOTIFICATION_CREATED: 500,
+  NOTIFICATION_REMOVED: 501,
+  TABLE_CREATED: 4000,
+  TABLE_UPDATED: 4001,
+  TABLE_REMOVED: 4002,
+} as const;
 
 /**
  * A bounded per-user event log.
