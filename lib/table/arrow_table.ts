@@ -35,6 +35,7 @@ import {
   Schema,
   Struct,
   Table,
+  tableToIPC,
   Time,
   Timestamp,
   Type,
@@ -202,4 +203,22 @@ function adoptData(d: any, type: DataType = adoptType(d.type)): Data {
     dictionary,
     d.variadicBuffers ?? [],
   );
+}
+
+/**
+ * A table as Arrow IPC bytes (`"file"` by default, or `"stream"`), accepting
+ * a table of any apache-arrow copy. This is the way to hand deno-gaia's
+ * tables to another copy of Arrow JS, or to any Arrow reader: `tableFromIPC`
+ * of the other copy reads the bytes.
+ *
+ * @example
+ * ```ts
+ * import { tableFromArrays, tableFromIPC } from "apache-arrow";
+ * import { toArrowIPC } from "./arrow_table.ts";
+ * const bytes = toArrowIPC(tableFromArrays({ x: Int32Array.from([7]) }));
+ * if (tableFromIPC(bytes).getChild("x")!.get(0) !== 7) throw new Error("round trip");
+ * ```
+ */
+export function toArrowIPC(table: Table, format: "file" | "stream" = "file"): Uint8Array {
+  return tableToIPC(asOwnTable(table), format);
 }

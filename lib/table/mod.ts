@@ -16,7 +16,7 @@
  *
  * @module
  */
-export { asOwnTable, isArrowTable } from "./arrow_table.ts";
+export { asOwnTable, isArrowTable, toArrowIPC } from "./arrow_table.ts";
 export {
   collectTable,
   DEFAULT_BATCH_SIZE,

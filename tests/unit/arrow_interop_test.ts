@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix
 import * as npmArrow from "npm:apache-arrow@21.2.0";
 import { DataType, type Table, tableFromIPC, tableToIPC } from "apache-arrow";
-import { asOwnTable, isArrowTable } from "../../lib/table/arrow_table.ts";
+import { asOwnTable, isArrowTable, toArrowIPC } from "../../lib/table/arrow_table.ts";
 import { fromPolars, toPolars } from "../../lib/table/polars.ts";
 import { encodeUpload } from "../../lib/tap/upload.ts";
 import { readVOTable } from "../../lib/votable/mod.ts";
@@ -125,4 +125,12 @@ Deno.test("propagate() accepts a foreign table", () => {
   });
   const t = propagate(f as unknown as Table, { epoch: 2017, from: 2016 });
   assert.ok(Math.abs((t.getChild("dec")!.get(0) as number) - (20 + 1 / 3600)) < 1e-9);
+});
+
+Deno.test("toArrowIPC() hands our tables to another apache-arrow copy", () => {
+  const ours = asOwnTable(foreignTable() as unknown as Table);
+  const theirs = npmArrow.tableFromIPC(toArrowIPC(ours));
+  assert.equal(theirs.getChild("source_id")!.get(2), 9007199254740993n);
+  assert.equal(theirs.getChild("name")!.get(2), "Maia & <Merope>");
+  assert.equal(npmArrow.tableFromIPC(toArrowIPC(ours, "stream")).numRows, 3);
 });
