@@ -8,10 +8,16 @@
  */
 import {
   Bool,
+  type Data,
+  type DataType,
   Field,
   Float64,
   Int64,
+  makeData,
+  Precision,
+  RecordBatch,
   Schema,
+  Struct,
   Table,
   TimestampMillisecond,
   Type,
@@ -225,43 +231,7 @@ export function epochPhotometry(table: Table, sourceId?: bigint): Table {
   const bandCol = column(table, "band");
   const sidCol = column(table, "source_id");
   const fallbackSid = sourceId ?? parseSid(paramValue(table, "source_id"));
-  if (bandCol) {
-    const time = requireColumn(table, "EPOCH_PHOTOMETRY", "time", "obs_time", "transit_time");
-    const mag = column(table, "mag");
-    const flux = column(table, "flux");
-    const err = column(table, "flux_error");
-    const foe = column(table, "flux_over_error");
-    const rp = column(table, "rejected_by_photometry");
-    const rv = column(table, "rejected_by_variability");
-    const tid = column(table, "transit_id");
-    const f = (v: typeof time | undefined) => (v ? floatsOf(v) : null);
-    const [tT, tM, tF, tE, tO] = [f(time), f(mag), f(flux), f(err), f(foe)];
-    const at = (typed: Float64Array | null, v: typeof time | undefined, i: number) =>
-      typed ? (Number.isNaN(typed[i]) ? null : typed[i]) : v ? numberAt(v, i) : null;
-    const readBand = bandReader(bandCol);
-    const bRp = rp ? boolsOf(rp) : null;
-    const bRv = rv ? boolsOf(rv) : null;
-    const readSid = sidCol ? int64Reader(sidCol) : undefined;
-    const readTid = tid ? int64Reader(tid) : undefined;
-    for (let i = 0; i < table.numRows; i++) {
-      if (readSid) readSid(i, out.sid);
-      else if (fallbackSid === undefined) out.sid.appendNull();
-      else out.sid.append(fallbackSid);
-      if (readTid) readTid(i, out.tid);
-      else out.tid.appendNull();
-      out.values(
-        readBand(i),
-        at(tT, time, i),
-        at(tM, mag, i),
-        at(tF, flux, i),
-        at(tE, err, i),
-        at(tO, foe, i),
-        bRp ? (bRp[i] < 0 ? null : bRp[i] === 1) : null,
-        bRv ? (bRv[i] < 0 ? null : bRv[i] === 1) : null,
-      );
-    }
-    return out.table();
-  }
+  if (bandCol) return observationRows(table, bandCol, fallbackSid);
   // RAW: one row per source, one array per band and quantity.
   const bands = [
     { band: "G", p: "g_transit_", q: "g_", flag: null },
@@ -316,6 +286,162 @@ export function epochPhotometry(table: Table, sourceId?: bigint): Table {
     }
   }
   return out.table();
+}
+
+/**
+ * The INDIVIDUAL/COMBINED layout (one row per observation), column by
+ * column. A column that is already what the tidy table holds (Int64 ids,
+ * G/BP/RP bands, Float64 values, Bool flags, in a table of one batch) is
+ * shared with the table as read, not copied: only its NaNs become nulls
+ * (a validity bitmap over the same values). `date` and `flux_over_error` are
+ * always computed, and any other column is converted as the row-by-row
+ * readers do.
+ */
+function observationRows(table: Table, bandCol: Vector, fallbackSid: bigint | undefined): Table {
+  const n = table.numRows;
+  const time = requireColumn(table, "EPOCH_PHOTOMETRY", "time", "obs_time", "transit_time");
+  const mag = column(table, "mag");
+  const flux = column(table, "flux");
+  const err = column(table, "flux_error");
+  const foe = column(table, "flux_over_error");
+  const rp = column(table, "rejected_by_photometry");
+  const rv = column(table, "rejected_by_variability");
+  const tid = column(table, "transit_id");
+  const sid = column(table, "source_id");
+  const f = (v: Vector | undefined) => (v ? floatsOf(v) : null);
+  const [tT, tM, tF, tE, tO] = [f(time), f(mag), f(flux), f(err), f(foe)];
+  const at = (typed: Float64Array | null, v: Vector | undefined, i: number) =>
+    typed ? (Number.isNaN(typed[i]) ? null : typed[i]) : v ? numberAt(v, i) : null;
+
+  const ids = (v: Vector | undefined, fallback: bigint | undefined): Data => {
+    const shared = sharedData(v, isInt64);
+    if (shared) return shared;
+    const b = new Int64Builder();
+    if (v) {
+      const read = int64Reader(v);
+      for (let i = 0; i < n; i++) read(i, b);
+    } else if (fallback === undefined) { for (let i = 0; i < n; i++) b.appendNull(); }
+    else for (let i = 0; i < n; i++) b.append(fallback);
+    return b.finish();
+  };
+  const floats = (v: Vector | undefined, typed: Float64Array | null): Data => {
+    const shared = sharedData(v, isFloat64);
+    if (shared) return nanAsNull(shared);
+    const b = new Float64Builder();
+    for (let i = 0; i < n; i++) {
+      const x = at(typed, v, i);
+      if (x === null || Number.isNaN(x)) b.appendNull();
+      else b.append(x);
+    }
+    return b.finish();
+  };
+  const flags = (v: Vector | undefined): Data => {
+    const shared = sharedData(v, (t) => t.typeId === Type.Bool);
+    if (shared) return shared;
+    const b = new BoolBuilder();
+    const bits = v ? boolsOf(v) : null;
+    for (let i = 0; i < n; i++) {
+      const x = bits ? bits[i] : -1;
+      if (x < 0) b.appendNull();
+      else b.append(x === 1);
+    }
+    return b.finish();
+  };
+  const bands = (): Data => {
+    const shared = sharedData(bandCol, (t) => t.typeId === Type.Utf8);
+    if (shared && isGaiaBands(shared)) return shared;
+    const b = new Utf8Builder();
+    const read = bandReader(bandCol);
+    for (let i = 0; i < n; i++) b.appendString(read(i));
+    return b.finish();
+  };
+  const date = new Int64Builder(new TimestampMillisecond("UTC") as unknown as Int64);
+  const ratio = new Float64Builder();
+  for (let i = 0; i < n; i++) {
+    const t = at(tT, time, i);
+    if (t === null || Number.isNaN(t)) date.appendNull();
+    else date.appendNumber(Math.round(gaiaTimeToUnixMs(t)));
+    let x = at(tO, foe, i);
+    if (x === null) {
+      const fl = at(tF, flux, i), e = at(tE, err, i);
+      x = fl !== null && e ? fl / e : null;
+    }
+    if (x === null || Number.isNaN(x)) ratio.appendNull();
+    else ratio.append(x);
+  }
+  const children = [
+    ids(sid, fallbackSid),
+    ids(tid, undefined),
+    bands(),
+    floats(time, tT),
+    date.finish(),
+    floats(mag, tM),
+    floats(flux, tF),
+    floats(err, tE),
+    ratio.finish(),
+    flags(rp),
+    flags(rv),
+  ];
+  const data = makeData({
+    type: new Struct(EPOCH_PHOTOMETRY_SCHEMA.fields),
+    length: n,
+    nullCount: 0,
+    children,
+  });
+  return new Table([new RecordBatch(EPOCH_PHOTOMETRY_SCHEMA, data)]);
+}
+
+const isInt64 = (t: DataType) =>
+  t.typeId === Type.Int && (t as unknown as { bitWidth: number }).bitWidth === 64 &&
+  (t as unknown as { isSigned: boolean }).isSigned;
+const isFloat64 = (t: DataType) =>
+  t.typeId === Type.Float && (t as unknown as { precision: number }).precision === Precision.DOUBLE;
+
+/** The column's one Data when it can be shared as is (one batch, not sliced, of the right type). */
+function sharedData(v: Vector | undefined, ok: (t: DataType) => boolean): Data | undefined {
+  if (!v || v.data.length !== 1) return undefined;
+  const d = v.data[0];
+  return d.offset === 0 && ok(d.type) ? d : undefined;
+}
+
+/** A Float64 Data whose NaNs are nulls: the same values, with a validity bitmap when needed. */
+function nanAsNull(d: Data): Data {
+  const v = d.values as Float64Array;
+  const n = d.length;
+  const valid = d.nullCount > 0 ? (d.nullBitmap as Uint8Array) : undefined;
+  const isValid = (i: number) => !valid || ((valid[i >> 3] >> (i & 7)) & 1) === 1;
+  let i = 0;
+  while (i < n && (v[i] === v[i] || !isValid(i))) i++;
+  if (i === n) return d; // no NaN that is not already null
+  const bits = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let k = 0; k < n; k++) {
+    if (v[k] === v[k] && isValid(k)) bits[k >> 3] |= 1 << (k & 7);
+    else nulls++;
+  }
+  return makeData({
+    type: d.type as Float64,
+    length: n,
+    nullCount: nulls,
+    nullBitmap: bits,
+    data: v,
+  });
+}
+
+/** True when a Utf8 Data holds only the exact texts G, BP and RP (no nulls): shared as is. */
+function isGaiaBands(d: Data): boolean {
+  if (d.nullCount > 0) return false;
+  const o = d.valueOffsets as Int32Array;
+  const b = d.values as Uint8Array;
+  for (let i = 0; i < d.length; i++) {
+    const a = o[i], len = o[i + 1] - a;
+    if (
+      len === 1 ? b[a] !== 0x47 : len !== 2 || b[a + 1] !== 0x50 || (b[a] !== 0x42 && b[a] !== 0x52)
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function parseSid(v: string | undefined): bigint | undefined {

@@ -210,6 +210,7 @@ export class GaiaDataLink {
           const bytes = await readBody(
             res.body,
             options.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES,
+            Number(res.headers.get("content-length") ?? NaN),
           );
           progress.bytes += bytes.length - last;
           if (options.saveTo) {
@@ -295,22 +296,42 @@ export class GaiaDataLink {
   }
 }
 
-/** Reads a body, failing with SizeLimitError past `max` bytes (a download is never larger than its unpacked content). */
-async function readBody(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array> {
+/**
+ * Reads a body, failing with SizeLimitError past `max` bytes (a download is
+ * never larger than its unpacked content). With a declared length (at most
+ * `max`), the bytes go straight into one buffer of that size, so the answer
+ * is held once, not twice (pieces, then their concatenation).
+ */
+async function readBody(
+  body: ReadableStream<Uint8Array> | null,
+  max: number,
+  declared = NaN,
+): Promise<Uint8Array> {
   if (!body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
+  const tooBig = async () => {
+    await body.cancel().catch(() => {});
+    return new SizeLimitError(
+      `The data server's answer exceeds ${max} bytes; raise "maxUnpackedBytes" if this is expected`,
+      { limit: max },
+    );
+  };
+  let chunks: Uint8Array[] = [];
   let total = 0;
+  let into = Number.isSafeInteger(declared) && declared > 0 && declared <= max
+    ? new Uint8Array(declared)
+    : undefined;
   for await (const c of body) {
-    total += c.length;
-    if (total > max) {
-      await body.cancel().catch(() => {});
-      throw new SizeLimitError(
-        `The data server's answer exceeds ${max} bytes; raise "maxUnpackedBytes" if this is expected`,
-        { limit: max },
-      );
+    if (into && total + c.length > into.length) {
+      // More than declared: go on in pieces (the size guard still applies).
+      chunks = [into.subarray(0, total)];
+      into = undefined;
     }
-    chunks.push(c);
+    if (into) into.set(c, total);
+    else chunks.push(c);
+    total += c.length;
+    if (total > max) throw await tooBig();
   }
+  if (into) return total === into.length ? into : into.subarray(0, total);
   return concatBytes(chunks, total);
 }
 

@@ -8,6 +8,7 @@ import type { Table } from "apache-arrow";
 import type { DataFrame } from "nodejs-polars";
 import { toPolars } from "../table/polars.ts";
 import { tidyProduct } from "./tidy.ts";
+import type { ProductSegment } from "./combined.ts";
 
 /** What a product is made from. */
 export interface DataLinkProductInit {
@@ -28,10 +29,28 @@ export interface DataLinkProductInit {
 }
 
 /**
+ * A product that is a row range of a {@linkcode ProductSegment} (the combined
+ * table of an answer's files of one type and schema): made by the unpacker.
+ */
+export interface DataLinkProductViewInit extends Omit<DataLinkProductInit, "table" | "tidy"> {
+  /** The combined table the file's rows are in. */
+  segment: ProductSegment;
+  /** The file's first row in it. */
+  offset: number;
+  /** The file's rows. */
+  length: number;
+}
+
+/**
  * One DataLink product: the table as the archive sent it (`raw`), and its
  * tidy form (`table`, computed once on first use): epoch photometry one row
  * per observation, spectra one row per sample, XP coefficients with their
  * covariance, MCMC samples; each with an Int64 `source_id` column.
+ *
+ * Products unpacked by `load()` / `unpackProducts()` hold no table of their
+ * own: they are row ranges of the combined table of their answer, and `raw`
+ * and `table` are zero-copy views of it made on demand (for epoch photometry,
+ * slices of the combined tidy table, not kept by the product).
  *
  * @example
  * ```ts
@@ -56,28 +75,51 @@ export class DataLinkProduct {
   readonly sourceId: bigint | undefined;
   /** The designation, for single-source files (e.g. `Gaia DR3 5937083312263887616`). */
   readonly designation: string | undefined;
-  /** The table as read from the file (field metadata and PARAMs kept). */
-  readonly raw: Table;
+  #raw: Table | undefined;
   #tidy: Table | undefined;
+  /** The combined table this product is a row range of (unpacked products). */
+  readonly segment: ProductSegment | undefined;
+  /** First row of this product in {@linkcode segment}. */
+  readonly offset: number;
+  /** Rows of this product in {@linkcode segment} (as read). */
+  readonly length: number;
 
   /**
 
    * Creates the instance.
-   * @param init the table, its type, file name, format and source.
+   * @param init the table, its type, file name, format and source; or, for
+   * a row range of a combined table, the segment, offset and length.
    */
-  constructor(init: DataLinkProductInit) {
+  constructor(init: DataLinkProductInit | DataLinkProductViewInit) {
     this.type = init.type;
     this.fileName = init.fileName;
     this.format = init.format;
     this.sourceId = init.sourceId;
     this.designation = init.designation;
-    this.raw = init.table;
-    this.#tidy = init.tidy;
+    if ("segment" in init) {
+      this.segment = init.segment;
+      this.offset = init.offset;
+      this.length = init.length;
+    } else {
+      this.segment = undefined;
+      this.offset = 0;
+      this.length = init.table.numRows;
+      this.#raw = init.table;
+      this.#tidy = init.tidy;
+    }
+  }
+
+  /** The table as read from the file (field metadata and PARAMs kept). */
+  get raw(): Table {
+    return this.#raw ?? this.segment!.rawRows(this.offset, this.length);
   }
 
   /** The tidy table (see the class notes). */
   get table(): Table {
-    return this.#tidy ??= tidyProduct(this.type, this.raw, this.sourceId);
+    if (this.#tidy) return this.#tidy;
+    const s = this.segment;
+    if (s?.rowwise) return s.tidyRows(this.offset, this.length);
+    return this.#tidy = tidyProduct(this.type, this.raw, this.sourceId);
   }
 
   /**
@@ -85,7 +127,10 @@ export class DataLinkProduct {
    * the product does not hold on to (for bulk copies of many products).
    */
   tidyTable(): Table {
-    return this.#tidy ?? tidyProduct(this.type, this.raw, this.sourceId);
+    if (this.#tidy) return this.#tidy;
+    const s = this.segment;
+    if (s?.rowwise) return s.tidyRows(this.offset, this.length);
+    return tidyProduct(this.type, this.raw, this.sourceId);
   }
 
   /** Rows of the tidy table. */

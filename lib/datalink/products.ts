@@ -10,6 +10,7 @@ import { bigintAt, column } from "./columns.ts";
 import { DataLinkManifest } from "./manifest.ts";
 import { loadPolars, setPolarsMeta, toPolars } from "../table/polars.ts";
 import { compactTables } from "./compact.ts";
+import { SEGMENT_SMALL_ROWS } from "./combined.ts";
 import { tidyProduct } from "./tidy.ts";
 import { DataLinkProduct } from "./product.ts";
 
@@ -162,10 +163,13 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
   }
 
   /**
-   * The tidy tables of a type copied, a group of about 250 000 rows at a
-   * time, into contiguous batches. The per-source tidy tables made on the way
-   * are not kept by the products (a product makes its own when asked), so
-   * 10 000 light curves cost one copy of the data here, not one table each.
+   * The tidy tables of a type as few large batches. Products unpacked by
+   * `load()` are row ranges of combined tables (one per answer, type and
+   * schema): for epoch photometry their tidy tables are listed, not copied.
+   * Other products' tidy tables are copied, a group of about 250 000 rows at
+   * a time, into contiguous batches; the per-source tidy tables made on the
+   * way are not kept by the products (a product makes its own when asked),
+   * so 10 000 light curves cost one copy of the data here, not one table each.
    */
   #build(t: string): Table {
     const products = this.ofType(t);
@@ -188,15 +192,37 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
       group = [];
       rows = 0;
     };
-    for (const p of products) {
-      const asRaw = t === "EPOCH_PHOTOMETRY" && column(p.raw, "source_id") !== undefined;
-      if (group.length && (asRaw !== raw || (raw && group[0].schema !== p.raw.schema))) flush();
+    const push = (x: Table, asRaw: boolean) => {
+      if (group.length && (asRaw !== raw || (raw && group[0].schema !== x.schema))) flush();
       raw = asRaw;
-      const x = asRaw ? p.raw : p.tidyTable();
-      if (x.numRows === 0) continue;
+      if (x.numRows === 0) return;
       group.push(x);
       rows += x.numRows;
       if (rows >= GROUP_ROWS) flush();
+    };
+    for (let i = 0; i < products.length; i++) {
+      const p = products[i];
+      const seg = p.segment;
+      if (seg?.rowwise) {
+        // A run of files of one combined table, in order and without gaps:
+        // its tidy rows are one range of the combined tidy table.
+        let end = p.offset + p.length;
+        while (
+          i + 1 < products.length && products[i + 1].segment === seg &&
+          products[i + 1].offset === end
+        ) end += products[++i].length;
+        if (end === p.offset) continue;
+        const whole = p.offset === 0 && end === seg.rows;
+        if (!whole && end - p.offset < SEGMENT_SMALL_ROWS) {
+          push(seg.tidy().slice(p.offset, end), false);
+          continue;
+        }
+        flush();
+        parts.push(whole ? seg.tidy() : seg.tidy().slice(p.offset, end));
+        continue;
+      }
+      const asRaw = t === "EPOCH_PHOTOMETRY" && column(p.raw, "source_id") !== undefined;
+      push(asRaw ? p.raw : p.tidyTable(), asRaw);
     }
     flush();
     if (parts.length === 0) return products[0].table;

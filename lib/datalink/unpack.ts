@@ -5,6 +5,7 @@
  * @module
  */
 import { RecordBatch, type Schema, Table } from "apache-arrow";
+import { ProductSegment } from "./combined.ts";
 import { isGzip, openByteStream, readAllBytes } from "../io/source.ts";
 import { DataLinkError } from "./errors.ts";
 import { DataLinkProduct } from "./product.ts";
@@ -34,6 +35,10 @@ function formatOf(name: string): string {
 
 /**
  * Unpacks a data-server answer in memory and reads every product file.
+ * Files of one type and schema in a row (thousands of light curves) are
+ * copied, as they are read, into one combined table (a
+ * {@linkcode ProductSegment}); each product is a row range of it, and each
+ * file's bytes and own table are dropped once appended.
  *
  * @throws {ZipFormatError} for a corrupt archive; {@linkcode SizeLimitError} past `maxUnpackedBytes`
  * @throws {DataLinkError} for an answer that is no product at all
@@ -54,6 +59,8 @@ export async function unpackProducts(
   const max = options.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES;
   const out: DataLinkProduct[] = [];
   const schemas = new SchemaCache();
+  // The segment being filled, per type: a file of another schema starts a new one.
+  const open = new Map<string, ProductSegment>();
   const add = async (name: string, data: Uint8Array) => {
     const n = parseProductName(name);
     const type = n.type ?? options.retrievalType;
@@ -66,9 +73,16 @@ export async function unpackProducts(
         ...(options.signal ? { signal: options.signal } : {}),
       }),
     );
+    let segment = open.get(type);
+    if (!segment || segment.schema !== table.schema) {
+      segment?.finish();
+      open.set(type, segment = new ProductSegment(type, table.schema));
+    }
     const p = new DataLinkProduct({
       type,
-      table,
+      segment,
+      offset: segment.append(table),
+      length: table.numRows,
       fileName: name,
       format: formatOf(name),
       sourceId: n.sourceId,
@@ -86,6 +100,7 @@ export async function unpackProducts(
       if (entryFormat(entry.name) === undefined) continue; // READMEs and the like
       await add(entry.name, await zip.read(entry));
     }
+    for (const s of open.values()) s.finish();
     return out;
   }
   let data = bytes;
@@ -110,6 +125,7 @@ export async function unpackProducts(
       }[entryFormat("", options.contentType) ?? "votable"]
     }`;
   await add(name, data);
+  for (const s of open.values()) s.finish();
   return out;
 }
 
