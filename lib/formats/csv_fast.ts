@@ -34,6 +34,8 @@ const F64 = 0;
 const I64 = 1;
 const UTF8 = 2;
 const BOOL = 3;
+/** A Utf8 column that must be empty (null) in every row: type inference saw no value in it yet. */
+const NUL = 4;
 
 /** 2^53: below it a double holds every integer exactly. */
 const EXACT = 9007199254740992;
@@ -100,7 +102,10 @@ export class CsvFastRows {
     this.#blockRows = blockRows;
     this.#slot = new Int32Array(ncols);
     const count = [0, 0, 0, 0];
-    for (let c = 0; c < ncols; c++) this.#slot[c] = count[kinds[c]!]!++;
+    for (let c = 0; c < ncols; c++) {
+      const k = kinds[c] === NUL ? UTF8 : kinds[c]!;
+      this.#slot[c] = count[k]!++;
+    }
     this.#f64 = new Float64Array(count[F64]! * blockRows);
     this.#i64 = new Int32Array(count[I64]! * blockRows * 2);
     this.#strStart = new Int32Array(count[UTF8]! * blockRows);
@@ -120,6 +125,9 @@ export class CsvFastRows {
    * @param quote The quote byte, or -1.
    * @param rules The null rules: only `[""]` (the empty field) is supported.
    * @param blockRows The most rows one call of `run` reads.
+   * @param nullOnly Columns (1) whose every field must be empty, or the row is
+   *   left to the general path (they must be Utf8): while the types are
+   *   inferred, a value in a column seen empty so far can change its type.
    */
   static create(
     fields: readonly { type: unknown }[],
@@ -128,6 +136,7 @@ export class CsvFastRows {
     quote: number,
     rules: NullRules,
     blockRows: number,
+    nullOnly?: Uint8Array,
   ): CsvFastRows | undefined {
     const nv = rules.nullValues;
     if (nv.length !== 1 || nv[0]!.length !== 0) return undefined;
@@ -145,8 +154,9 @@ export class CsvFastRows {
         t.typeId === Type.Int && t.bitWidth === 64 && t.isSigned === true &&
         typeof (b as BigIntBuilder).appendWords === "function"
       ) kinds[c] = I64;
-      else if (t.typeId === Type.Utf8 && b instanceof Utf8Builder) kinds[c] = UTF8;
-      else if (t.typeId === Type.Bool && b instanceof BoolBuilder) kinds[c] = BOOL;
+      else if (t.typeId === Type.Utf8 && b instanceof Utf8Builder) {
+        kinds[c] = nullOnly?.[c] ? NUL : UTF8;
+      } else if (t.typeId === Type.Bool && b instanceof BoolBuilder) kinds[c] = BOOL;
       else return undefined;
     }
     return new CsvFastRows(kinds, builders, delimiter, quote, Math.max(1, blockRows));
@@ -199,11 +209,12 @@ export class CsvFastRows {
             const w = (slot[c] * B + r) * 2;
             i64[w] = 0;
             i64[w + 1] = 0;
-          } else if (k === UTF8) {
+          } else if (k === BOOL) bools[slot[c] * B + r] = 0;
+          else {
             const j = slot[c] * B + r;
             strStart[j] = s;
             strEnd[j] = s;
-          } else bools[slot[c] * B + r] = 0;
+          }
         } else if (k === F64) {
           // simpleDecimal inlined for the common case: digits in int32 groups of 9.
           let neg = false;
@@ -268,13 +279,17 @@ export class CsvFastRows {
           const j = slot[c] * B + r;
           strStart[j] = s;
           strEnd[j] = p;
-        } else {
+        } else if (k === BOOL) {
           while (b !== D && b !== LF && b !== CR) b = buf[++p];
+          // Only the words true and false (any case), as type inference reads
+          // them; "1", "t", ... are left to the general path.
+          const w = p - s, c0 = buf[s] | 0x20;
+          if (!(w === 4 && c0 === 0x74) && !(w === 5 && c0 === 0x66)) break rows;
           const v = parseBoolAscii(buf, s, p);
           if (v === BOOL_TRUE) bools[slot[c] * B + r] = 1;
           else if (v === BOOL_FALSE) bools[slot[c] * B + r] = 0;
           else break rows;
-        }
+        } else break rows; // a value in a column that must be empty
         // The field's end: the delimiter, or the line end after the last field.
         b = buf[p];
         if (c < last) {
@@ -308,7 +323,7 @@ export class CsvFastRows {
       } else if (k === I64) {
         const b = builder as BigIntBuilder;
         b.extend(n).set(this.#i64.subarray(at * 2, (at + n) * 2), len0 * 2);
-      } else if (k === UTF8) {
+      } else if (k === UTF8 || k === NUL) {
         const b = builder as Utf8Builder;
         const starts = this.#strStart, ends = this.#strEnd;
         let bytes = 0;

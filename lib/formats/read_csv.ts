@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Field, Schema, Utf8 } from "apache-arrow";
+import { type DataType, Field, Schema, Utf8 } from "apache-arrow";
 import { type ByteSource, openByteStream } from "../io/source.ts";
 import { buildersFor, finishBatch } from "../table/builders.ts";
 import { DEFAULT_BATCH_SIZE, type ReaderOptions, type TableReader } from "../table/reader.ts";
@@ -350,11 +350,13 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
       };
 
       let inferredFrom = 0;
+      let inBatch = 0;
       if (fields) {
         schema = finishSchema(new Schema(fields, schemaGiven!.metadata), ctx, options);
+        builders = buildersFor(schema);
       } else {
-        // Type inference over the first rows, a block at a time; their bytes
-        // are kept and read again once the types are known.
+        // Type inference over the first `limit` rows; their bytes are kept
+        // until the types are known.
         const limit = Math.max(
           1,
           Math.min(
@@ -362,26 +364,87 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
             Math.floor(MAX_SLOTS / ncols),
           ),
         );
+        const unique = uniqueNames(names);
+        const fieldsOf = (types: DataType[]) =>
+          unique.map((n, i) => given?.[i] ?? textField(n, names[i]!, types[i]!));
         const seen = new Uint8Array(ncols);
-        keep = pos;
-        const keepLine = tok.line;
-        while (inferredFrom < limit) {
-          options.signal?.throwIfAborted();
-          if (!await nextBlock(Math.min(blockRows, limit - inferredFrom))) break;
+        const startLine = tok.line;
+        keep = pos; // moved along by pull() when it drops bytes before it
+        // The first block, tokenized and classified.
+        if (await nextBlock(Math.min(blockRows, limit))) {
           inferInto(sp, rules, seen);
-          inferredFrom += sp.rows;
+          inferredFrom = sp.rows;
           sp.rows = 0;
         }
+        const complete = inferredFrom >= limit || (eof && pos >= len);
         pos = keep;
+        tok.line = startLine;
+        if (complete) fields = fieldsOf(inferredTypes(seen));
+        else if (limit <= batchSize) {
+          // Speculation: the types of the first block are read with the fast
+          // path up to `limit` rows. The fast path takes only values whose
+          // type inference would not change these types (columns empty so far
+          // must stay empty), so when it reads every row up to the limit (or
+          // the end) they are the inferred types, and the rows are built.
+          // At the first row it does not take, inference starts over, exactly.
+          const trial = fieldsOf(inferredTypes(seen));
+          const trialBuilders = buildersFor(new Schema(trial));
+          const empty = seen.map((k, i) => k === 0 && !given?.[i] ? 1 : 0);
+          const f = CsvFastRows.create(
+            trial,
+            trialBuilders,
+            delimiter,
+            quote,
+            rules,
+            blockRows,
+            empty,
+          );
+          let rows = 0;
+          let ok = false;
+          while (f) {
+            options.signal?.throwIfAborted();
+            if (rows === limit || (eof && pos >= len)) {
+              ok = true;
+              break;
+            }
+            const n = f.run(buf, pos, len, Math.min(blockRows, limit - rows));
+            if (n > 0) {
+              pos = f.pos;
+              rows += n;
+            } else if (f.needMore && !eof) {
+              const pending = len - pos;
+              do await pull(); while (!eof && len - pos < 2 * pending);
+            } else break;
+          }
+          if (ok) {
+            fields = trial;
+            builders = trialBuilders;
+            inferredFrom = rows;
+            inBatch = rows;
+            tok.line = startLine + rows;
+          } else pos = keep;
+        }
+        if (!fields) {
+          inferredFrom = 0;
+          seen.fill(0);
+          // Exact inference: all the inference rows tokenized and classified
+          // a block at a time, then read again from the start.
+          while (inferredFrom < limit) {
+            options.signal?.throwIfAborted();
+            if (!await nextBlock(Math.min(blockRows, limit - inferredFrom))) break;
+            inferInto(sp, rules, seen);
+            inferredFrom += sp.rows;
+            sp.rows = 0;
+          }
+          pos = keep;
+          tok.line = startLine;
+          fields = fieldsOf(inferredTypes(seen));
+        }
         keep = -1;
-        tok.line = keepLine;
-        const types = inferredTypes(seen);
-        const unique = uniqueNames(names);
-        fields = unique.map((n, i) => given?.[i] ?? textField(n, names[i]!, types[i]!));
         schema = finishSchema(new Schema(fields), ctx, options);
+        builders ??= buildersFor(schema);
       }
       ctx.setSchema(schema);
-      builders = buildersFor(schema);
       const schemaFields = schema.fields;
 
       // Plain rows (no quotes, simple numbers) go through the fast path in one
@@ -391,8 +454,11 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
       const fast = CsvFastRows.create(schemaFields, builders, delimiter, quote, rules, blockRows);
       let slowRows = 0; // rows left for the general path before the fast path is tried again
       let slowRun = 1;
-      let inBatch = 0;
       for (;;) {
+        if (inBatch === batchSize) {
+          yield finishBatch(schema, builders);
+          inBatch = 0;
+        }
         options.signal?.throwIfAborted();
         const max = Math.min(blockRows, batchSize - inBatch);
         let n = 0;
@@ -419,10 +485,6 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
           slowRows = Math.max(0, slowRows - n);
         }
         inBatch += n;
-        if (inBatch === batchSize) {
-          yield finishBatch(schema, builders);
-          inBatch = 0;
-        }
       }
       if (inBatch > 0) yield finishBatch(schema, builders);
     } finally {
