@@ -52,6 +52,9 @@ const CH_T = 84, CH_D = 68, CH_R = 82;
 const TWO32 = 4294967296;
 const TWO53 = 9007199254740992;
 
+/** Exact powers of ten 10^0 .. 10^22 in a typed array (a fixed element kind). */
+const P10 = new Float64Array(POW10);
+
 /** 1 for the XML whitespace bytes (space, tab, LF, CR), 0 for every other byte. */
 const WS = new Uint8Array(256);
 WS[0x20] =
@@ -119,25 +122,34 @@ function fastFloat(buf: Uint8Array, p: number, out: Float64Array, k: number): nu
   let mant = 0;
   let a = 0;
   let n = 0;
-  let nd = 0;
-  let frac = -1;
-  for (;;) {
-    const d = c - 0x30;
-    if (d >= 0 && d <= 9) {
-      a = a * 10 + d;
+  const i0 = i;
+  while (c >= 0x30 && c <= 0x39) {
+    a = a * 10 + (c - 0x30);
+    c = buf[++i];
+    if (++n === 8) {
+      mant = mant * 1e8 + a;
+      a = 0;
+      n = 0;
+    }
+  }
+  let nd = i - i0;
+  let exp10 = 0;
+  const frac = c === 0x2e ? i + 1 : -1;
+  if (frac >= 0) {
+    c = buf[++i];
+    while (c >= 0x30 && c <= 0x39) {
+      a = a * 10 + (c - 0x30);
+      c = buf[++i];
       if (++n === 8) {
         mant = mant * 1e8 + a;
         a = 0;
         n = 0;
-        nd += 8;
       }
-    } else if (c === 0x2e && frac < 0) frac = i + 1;
-    else break;
-    c = buf[++i];
+    }
+    exp10 = frac - i;
+    nd += i - frac;
   }
-  mant = mant * POW10[n] + a;
-  nd += n;
-  let exp10 = frac >= 0 ? frac - i : 0;
+  mant = mant * P10[n] + a;
   if (nd === 0) {
     // NaN (any case, signed): stored as NaN, which the caller makes a null.
     if (frac >= 0 || (c | 0x20) !== 0x6e) return -1;
@@ -171,7 +183,7 @@ function fastFloat(buf: Uint8Array, p: number, out: Float64Array, k: number): nu
   // Every partial mantissa is at most the final one, so a final mantissa
   // below 2^53 was accumulated exactly.
   if (mant < TWO53 && exp10 >= -22 && exp10 <= 22) {
-    let v = exp10 === 0 ? mant : exp10 > 0 ? mant * POW10[exp10] : mant / POW10[-exp10];
+    let v = exp10 === 0 ? mant : exp10 > 0 ? mant * P10[exp10] : mant / P10[-exp10];
     if (neg) v = -v;
     out[k] = v;
   } else {
@@ -209,7 +221,7 @@ function fastLong(buf: Uint8Array, p: number, words: Int32Array, k: number): num
       b = b * 10 + (c - 0x30);
       c = buf[++i];
     }
-    a = a * POW10[i - b0] + b;
+    a = a * P10[i - b0] + b;
   }
   let hi: number, lo: number;
   if (c >= 0x30 && c <= 0x39) {
@@ -222,7 +234,7 @@ function fastLong(buf: Uint8Array, p: number, words: Int32Array, k: number): num
     }
     const n = i - j0;
     if (n > 5) return -1;
-    const p10 = POW10[n];
+    const p10 = P10[n];
     const ah = Math.floor(a / TWO32);
     const l = (a - ah * TWO32) * p10 + b; // < 2^49: exact
     const carry = Math.floor(l / TWO32);
