@@ -85,6 +85,29 @@ export class ByteQueue {
     return out;
   }
 
+  /**
+   * Reads up to `dst.length` bytes into `dst` (a buffer the caller reuses, so
+   * that fixed-size pieces cost no allocation); fewer only at the end of the
+   * stream. Returns how many bytes were read.
+   */
+  async readInto(dst: Uint8Array): Promise<number> {
+    const n = dst.length;
+    await this.#fill(n);
+    const take = Math.min(n, this.#have);
+    let at = 0;
+    while (at < take) {
+      const c = this.#chunks[0]!;
+      const k = Math.min(c.length, take - at);
+      dst.set(k === c.length ? c : c.subarray(0, k), at);
+      at += k;
+      if (k === c.length) this.#chunks.shift();
+      else this.#chunks[0] = c.subarray(k);
+    }
+    this.#have -= take;
+    this.offset += take;
+    return take;
+  }
+
   /** Skips `n` bytes; returns how many were skipped (fewer only at the end). */
   async skip(n: number): Promise<number> {
     let left = n;

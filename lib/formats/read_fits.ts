@@ -27,14 +27,19 @@ import { SizeLimitError, TruncatedInputError } from "../io/errors.ts";
 import { type ByteSource, openByteStream } from "../io/source.ts";
 import {
   type BigIntBuilder,
-  type BoolBuilder,
+  BoolBuilder,
   buildersFor,
   type ColumnBuilder,
   finishBatch,
   type FixedSizeListBuilder,
+  Float32Builder,
+  Float64Builder,
+  Int16Builder,
+  Int32Builder,
   type ListBuilder,
   type NumberBuilder,
-  type Utf8Builder,
+  Uint8Builder,
+  Utf8Builder,
 } from "../table/builders.ts";
 import { type ColumnMeta, type ParamElement, toFieldMetadata } from "../table/metadata.ts";
 import { DEFAULT_BATCH_SIZE, type ReaderOptions, type TableReader } from "../table/reader.ts";
@@ -57,6 +62,8 @@ export interface FitsReaderOptions extends ReaderOptions {
 
 /** Largest batch of rows read at once, in bytes. */
 const MAX_BATCH_BYTES = 32 << 20;
+/** Rows are decoded column by column in blocks of about this size (fits the CPU cache). */
+const BLOCK_BYTES = 256 * 1024;
 
 /** One BINTABLE column, as described by its TFORMn and friends. */
 interface FitsColumn {
@@ -626,15 +633,37 @@ async function* readBintable(
     1,
     Math.min(batchSize, Math.floor(MAX_BATCH_BYTES / Math.max(1, naxis1))),
   );
-  for (let r0 = 0; r0 < naxis2; r0 += perBatch) {
-    signal?.throwIfAborted();
-    const n = Math.min(perBatch, naxis2 - r0);
-    const bytes = await q.read(n * naxis1);
-    if (bytes.length < n * naxis1) {
-      throw truncatedRows(r0 * naxis1 + bytes.length, naxis1, naxis2, q.offset);
+  if (naxis1 > BLOCK_BYTES) {
+    // Huge rows: a batch at a time, memory only for the bytes that arrived.
+    for (let r0 = 0; r0 < naxis2; r0 += perBatch) {
+      signal?.throwIfAborted();
+      const n = Math.min(perBatch, naxis2 - r0);
+      const bytes = await q.read(n * naxis1);
+      if (bytes.length < n * naxis1) {
+        throw truncatedRows(r0 * naxis1 + bytes.length, naxis1, naxis2, q.offset);
+      }
+      decodeRowBlocks(bytes, n, naxis1, cols, builders, undefined, r0);
+      yield finishBatch(schema, builders);
     }
-    decodeRowBlocks(bytes, n, naxis1, cols, builders, undefined, r0);
-    yield finishBatch(schema, builders);
+    return;
+  }
+  // Rows read into one reused cache-sized buffer and decoded block by block
+  // as they arrive; a batch is yielded every perBatch rows.
+  const blockRows = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, naxis1)));
+  const block = new Uint8Array(Math.min(blockRows, naxis2) * naxis1);
+  let inBatch = 0;
+  for (let r0 = 0; r0 < naxis2;) {
+    signal?.throwIfAborted();
+    const n = Math.min(blockRows, naxis2 - r0, perBatch - inBatch);
+    const got = await q.readInto(block.subarray(0, n * naxis1));
+    if (got < n * naxis1) throw truncatedRows(r0 * naxis1 + got, naxis1, naxis2, q.offset);
+    decodeRows(block.subarray(0, n * naxis1), n, naxis1, cols, builders, undefined, r0);
+    r0 += n;
+    inBatch += n;
+    if (inBatch === perBatch || r0 === naxis2) {
+      yield finishBatch(schema, builders);
+      inBatch = 0;
+    }
   }
 }
 
@@ -758,88 +787,241 @@ function appendString(b: Utf8Builder, bytes: Uint8Array, start: number, width: n
 }
 
 /**
- * The hot path for the common column shapes (one raw value per row): one
- * tight loop per column with the builder's `append` called directly, instead
- * of a per-value closure (a megamorphic call that V8 cannot inline).
- * Returns false for shapes it does not handle.
+ * The hot path for the common column shapes (one value per row): one tight
+ * loop per column reading big-endian values through the DataView and writing
+ * them straight into the builder's typed array (its `extend()` bulk API), no
+ * call per value. Covers L, B/I/J (raw), K (raw and unsigned), E/D (raw and
+ * scaled) and A strings; returns false for the other shapes. Each loop is a
+ * small function of its own, so that V8 optimises each one early.
  */
-function decodeRawScalar(
+function decodeScalarColumn(
   c: FitsColumn,
   b: ColumnBuilder,
+  bytes: Uint8Array,
   dv: DataView,
   n: number,
   naxis1: number,
 ): boolean {
   const o = c.offset;
+  const raw = c.mode === "raw";
   switch (c.code) {
-    case "D": {
-      const nb = b as NumberBuilder;
-      for (let r = 0, p = o; r < n; r++, p += naxis1) {
-        const v = dv.getFloat64(p);
-        if (v !== v) nb.appendNull();
-        else nb.append(v);
-      }
+    case "D":
+      if (!(b instanceof Float64Builder)) return false;
+      if (raw) float64Column(b, dv, o, n, naxis1);
+      else if (c.mode === "scaled") scaledFloat64Column(b, dv, o, n, naxis1, c);
+      else return false;
       return true;
-    }
-    case "E": {
-      const nb = b as NumberBuilder;
-      for (let r = 0, p = o; r < n; r++, p += naxis1) {
-        const v = dv.getFloat32(p);
-        if (v !== v) nb.appendNull();
-        else nb.append(v);
-      }
+    case "E":
+      if (raw && b instanceof Float32Builder) float32Column(b, dv, o, n, naxis1);
+      else if (c.mode === "scaled" && b instanceof Float64Builder) {
+        scaledFloat32Column(b, dv, o, n, naxis1, c);
+      } else return false;
       return true;
-    }
-    case "K": {
-      const bb = b as BigIntBuilder;
-      const tnull = c.tnull;
-      if (tnull === undefined) {
-        for (let r = 0, p = o; r < n; r++, p += naxis1) {
-          bb.appendWords(dv.getInt32(p + 4), dv.getInt32(p));
-        }
-      } else {
-        const big = BigInt.asUintN(64, BigInt(tnull));
-        const nlo = Number(big & 0xffffffffn) | 0;
-        const nhi = Number(big >> 32n) | 0;
-        for (let r = 0, p = o; r < n; r++, p += naxis1) {
-          const hi = dv.getInt32(p), lo = dv.getInt32(p + 4);
-          if (lo === nlo && hi === nhi) bb.appendNull();
-          else bb.appendWords(lo, hi);
-        }
-      }
+    case "K":
+      if (!(raw || c.mode === "unsigned")) return false;
+      int64Column(b as BigIntBuilder, dv, o, n, naxis1, c);
       return true;
-    }
     case "J":
-    case "I": {
-      const nb = b as NumberBuilder;
-      const nul = typeof c.tnull === "bigint" ? Number(c.tnull) : c.tnull;
-      if (c.code === "J") {
-        for (let r = 0, p = o; r < n; r++, p += naxis1) {
-          const v = dv.getInt32(p);
-          if (v === nul) nb.appendNull();
-          else nb.append(v);
-        }
-      } else {
-        for (let r = 0, p = o; r < n; r++, p += naxis1) {
-          const v = dv.getInt16(p);
-          if (v === nul) nb.appendNull();
-          else nb.append(v);
-        }
-      }
+      if (!raw || !(b instanceof Int32Builder)) return false;
+      int32Column(b, dv, o, n, naxis1, c.tnull === undefined ? NaN : Number(c.tnull));
       return true;
-    }
-    case "L": {
-      const bb = b as BoolBuilder;
-      for (let r = 0, p = o; r < n; r++, p += naxis1) {
-        const v = dv.getUint8(p);
-        if (v === 0x54) bb.append(true);
-        else if (v === 0x46) bb.append(false);
-        else bb.appendNull();
-      }
+    case "I":
+      if (!raw || !(b instanceof Int16Builder)) return false;
+      int16Column(b, dv, o, n, naxis1, c.tnull === undefined ? NaN : Number(c.tnull));
       return true;
-    }
+    case "B":
+      if (!raw || !(b instanceof Uint8Builder)) return false;
+      uint8Column(b, bytes, o, n, naxis1, c.tnull === undefined ? NaN : Number(c.tnull));
+      return true;
+    case "L":
+      if (!(b instanceof BoolBuilder)) return false;
+      logicalColumn(b, bytes, o, n, naxis1);
+      return true;
+    case "A":
+      if (c.strings !== 1 || !(b instanceof Utf8Builder)) return false;
+      stringColumn(b, bytes, o, n, naxis1, c.repeat);
+      return true;
   }
   return false;
+}
+
+function float64Column(b: Float64Builder, dv: DataView, o: number, n: number, naxis1: number) {
+  const out = b.extend(n);
+  const base = b.length - n;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    const v = dv.getFloat64(p);
+    out[base + r] = v;
+    if (v !== v) b.setNull(base + r);
+  }
+}
+
+function scaledFloat64Column(
+  b: Float64Builder,
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  c: FitsColumn,
+) {
+  const z = Number(c.zero), sc = c.scale;
+  const out = b.extend(n);
+  const base = b.length - n;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    const v = dv.getFloat64(p);
+    out[base + r] = z + sc * v;
+    if (v !== v) b.setNull(base + r);
+  }
+}
+
+function float32Column(b: Float32Builder, dv: DataView, o: number, n: number, naxis1: number) {
+  const out = b.extend(n);
+  const base = b.length - n;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    const v = dv.getFloat32(p);
+    out[base + r] = v;
+    if (v !== v) b.setNull(base + r);
+  }
+}
+
+function scaledFloat32Column(
+  b: Float64Builder,
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  c: FitsColumn,
+) {
+  const z = Number(c.zero), sc = c.scale;
+  const out = b.extend(n);
+  const base = b.length - n;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    const v = dv.getFloat32(p);
+    out[base + r] = z + sc * v;
+    if (v !== v) b.setNull(base + r);
+  }
+}
+
+/** K, raw or unsigned (TZERO 2^63: the sign bit flipped), TNULL compared on the raw words. */
+function int64Column(
+  b: BigIntBuilder,
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  c: FitsColumn,
+) {
+  const flip = c.mode === "unsigned" ? 0x80000000 : 0;
+  const hasNull = c.tnull !== undefined;
+  let nlo = 0, nhi = 0;
+  if (hasNull) {
+    const big = BigInt.asUintN(64, BigInt(c.tnull!));
+    nlo = Number(big & 0xffffffffn) | 0;
+    nhi = Number(big >> 32n) | 0;
+  }
+  const out = b.extend(n);
+  const base = b.length - n;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    const hi = dv.getInt32(p), lo = dv.getInt32(p + 4);
+    const w = 2 * (base + r);
+    out[w] = lo;
+    out[w + 1] = hi ^ flip;
+    if (hasNull && lo === nlo && hi === nhi) b.setNull(base + r);
+  }
+}
+
+function int32Column(
+  b: Int32Builder,
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  nul: number,
+) {
+  const out = b.extend(n);
+  const base = b.length - n;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    const v = dv.getInt32(p);
+    out[base + r] = v;
+    if (v === nul) b.setNull(base + r);
+  }
+}
+
+function int16Column(
+  b: Int16Builder,
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  nul: number,
+) {
+  const out = b.extend(n);
+  const base = b.length - n;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    const v = dv.getInt16(p);
+    out[base + r] = v;
+    if (v === nul) b.setNull(base + r);
+  }
+}
+
+function uint8Column(
+  b: Uint8Builder,
+  bytes: Uint8Array,
+  o: number,
+  n: number,
+  naxis1: number,
+  nul: number,
+) {
+  const out = b.extend(n);
+  const base = b.length - n;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    const v = bytes[p];
+    out[base + r] = v;
+    if (v === nul) b.setNull(base + r);
+  }
+}
+
+/** L: 'T' true, 'F' false, anything else null. */
+function logicalColumn(b: BoolBuilder, bytes: Uint8Array, o: number, n: number, naxis1: number) {
+  const out = b.extend(n);
+  const base = b.length - n;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    const v = bytes[p];
+    const i = base + r;
+    if (v === 0x54) out[i >> 3] |= 1 << (i & 7);
+    else if (v !== 0x46) b.setNull(i);
+  }
+}
+
+/** A: the bytes up to the first NUL, trailing blanks dropped; empty is null. */
+function stringColumn(
+  b: Utf8Builder,
+  bytes: Uint8Array,
+  o: number,
+  n: number,
+  naxis1: number,
+  w: number,
+) {
+  b.reserve(n, n * w);
+  const offsets = b.rawOffsets();
+  const out = b.rawBytes();
+  const base = b.length;
+  let at = offsets[base];
+  let empty = 0;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    let e = p;
+    const limit = p + w;
+    while (e < limit && bytes[e] !== 0) e++;
+    while (e > p && bytes[e - 1] === 0x20) e--;
+    if (e === p) empty++;
+    for (let k = p; k < e; k++) out[at++] = bytes[k];
+    offsets[base + r + 1] = at;
+  }
+  b.commitRaw(n);
+  if (empty !== 0) {
+    for (let r = 0; r < n; r++) {
+      if (offsets[base + r + 1] === offsets[base + r]) b.setNull(base + r);
+    }
+  }
 }
 
 /**
@@ -856,7 +1038,7 @@ function decodeRowBlocks(
   heap: Uint8Array | undefined,
   firstRow: number,
 ): void {
-  const block = Math.max(1, Math.floor((256 * 1024) / Math.max(1, naxis1)));
+  const block = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, naxis1)));
   for (let r = 0; r < n; r += block) {
     const k = Math.min(block, n - r);
     decodeRows(
@@ -922,6 +1104,7 @@ function decodeRows(
       continue;
     }
     if (c.code === "A") {
+      if (decodeScalarColumn(c, b, bytes, dv, n, naxis1)) continue;
       if (c.strings > 1) {
         const fb = b as FixedSizeListBuilder<Utf8Builder>;
         const w = c.dims![0]!;
@@ -956,7 +1139,7 @@ function decodeRows(
     const items = c.code === "C" || c.code === "M" ? 2 * c.repeat : c.repeat;
     const step = c.code === "C" || c.code === "M" ? size / 2 : size;
     if (items === 1) {
-      if (c.mode === "raw" && decodeRawScalar(c, b, dv, n, naxis1)) continue;
+      if (decodeScalarColumn(c, b, bytes, dv, n, naxis1)) continue;
       const put = elementPut(c, b, () => bytes);
       for (let r = 0; r < n; r++) put(dv, r * naxis1 + c.offset);
     } else {

@@ -295,3 +295,157 @@ Deno.test("readFits() rejects malformed, truncated and lying files without alloc
   );
   await assert.rejects(collectTable(readFits(primaryOnly)), /no BINTABLE/);
 });
+
+Deno.test("readFits() decodes many rows in cache-sized blocks across chunk and batch boundaries", async () => {
+  // Fast-path columns (L B I J K Ku A E D Ds Es) and value-by-value ones (Iu Is C 2X 2J).
+  const cols: Record<string, string | number | bigint>[] = [
+    { TTYPE: "l", TFORM: "L" },
+    { TTYPE: "b", TFORM: "B", TNULL: 9 },
+    { TTYPE: "i", TFORM: "I", TNULL: -7 },
+    { TTYPE: "j", TFORM: "J", TNULL: 77 },
+    { TTYPE: "k", TFORM: "K", TNULL: 5n },
+    { TTYPE: "ku", TFORM: "K", TZERO: 9223372036854775808n },
+    { TTYPE: "a", TFORM: "7A" },
+    { TTYPE: "e", TFORM: "E" },
+    { TTYPE: "d", TFORM: "D" },
+    { TTYPE: "ds", TFORM: "D", TSCAL: 2, TZERO: 1 },
+    { TTYPE: "es", TFORM: "E", TSCAL: 0.5, TZERO: -3 },
+    { TTYPE: "iu", TFORM: "I", TZERO: 32768 },
+    { TTYPE: "is", TFORM: "I", TSCAL: 0.25 },
+    { TTYPE: "c", TFORM: "C" },
+    { TTYPE: "x", TFORM: "2X" },
+    { TTYPE: "j2", TFORM: "2J" },
+  ];
+  const width = 1 + 1 + 2 + 4 + 8 + 8 + 7 + 4 + 8 + 8 + 4 + 2 + 2 + 8 + 1 + 8;
+  const strings = ["", "x", "ab c  ", "1234567", "é\0zz", " "];
+  const row = (r: number) => ({
+    l: [0x54, 0x46, 0, 0x3f][r % 4],
+    b: r % 256,
+    i: (r % 3000) - 1500,
+    j: r % 101 === 0 ? 77 : r * 3,
+    k: r % 13 === 0 ? 5n : BigInt(r) * 1234567890123n - 9000000000000000000n,
+    ku: BigInt(r) - 3n,
+    a: strings[r % strings.length],
+    e: r % 7 === 0 ? NaN : r / 4,
+    d: r % 11 === 0 ? NaN : r * -1.5,
+    ds: r % 17 === 0 ? NaN : r,
+    es: r % 19 === 0 ? NaN : r,
+  });
+  const rows = 5003; // 5003 × 93 bytes: two 256 KB blocks and a part
+  const data = new Uint8Array(width * rows);
+  const dv = new DataView(data.buffer);
+  for (let r = 0; r < rows; r++) {
+    const v = row(r);
+    let p = r * width;
+    data[p++] = v.l;
+    data[p++] = v.b;
+    dv.setInt16(p, v.i);
+    p += 2;
+    dv.setInt32(p, v.j);
+    p += 4;
+    dv.setBigInt64(p, v.k);
+    p += 8;
+    dv.setBigInt64(p, BigInt.asIntN(64, v.ku - 9223372036854775808n));
+    p += 8;
+    data.set(new TextEncoder().encode(v.a), p);
+    p += 7;
+    dv.setFloat32(p, v.e);
+    p += 4;
+    dv.setFloat64(p, v.d);
+    p += 8;
+    dv.setFloat64(p, v.ds);
+    p += 8;
+    dv.setFloat32(p, v.es);
+    p += 4;
+    dv.setInt16(p, r % 500);
+    p += 2;
+    dv.setInt16(p, r);
+    p += 2;
+    dv.setFloat32(p, r);
+    dv.setFloat32(p + 4, -r);
+    p += 8;
+    data[p++] = r % 2 ? 0x80 : 0x40;
+    dv.setInt32(p, r);
+    dv.setInt32(p + 4, -r);
+    p += 8;
+    assert.equal(p, (r + 1) * width);
+  }
+  const bytes = fits(tableCards(width, rows, cols), data);
+  const expect = (r: number) => {
+    const v = row(r);
+    const a = v.a.replace(/\0.*$/s, "").replace(/ +$/, "");
+    return [
+      v.l === 0x54 ? true : v.l === 0x46 ? false : null,
+      v.b === 9 ? null : v.b,
+      v.i === -7 ? null : v.i,
+      v.j === 77 ? null : v.j,
+      v.k === 5n ? null : v.k,
+      BigInt.asUintN(64, v.ku),
+      a === "" ? null : a,
+      Number.isNaN(v.e) ? null : v.e,
+      Number.isNaN(v.d) ? null : v.d,
+      Number.isNaN(v.ds) ? null : 1 + 2 * v.ds,
+      Number.isNaN(v.es) ? null : -3 + 0.5 * v.es,
+      (r % 500) + 32768,
+      r * 0.25,
+      [r, -r],
+      r % 2 ? [true, false] : [false, true],
+      [r, -r | 0],
+    ];
+  };
+  const names = cols.map((c) => String(c.TTYPE));
+  const check = (t: import("apache-arrow").Table, what: string) => {
+    assert.equal(t.numRows, rows, what);
+    for (let r = 0; r < rows; r += r < 40 ? 1 : 97) {
+      const got = names.map((n) => {
+        const v = t.getChild(n)!.get(r);
+        return v !== null && typeof v === "object" ? [...(v as Iterable<unknown>)] : v;
+      });
+      assert.deepEqual(got, expect(r), `${what}, row ${r}`);
+    }
+    const nulls = (n: string) => t.getChild(n)!.nullCount;
+    assert.equal(nulls("d"), Math.ceil(rows / 11), what);
+    assert.equal(nulls("j"), Math.ceil(rows / 101), what);
+    // "" and " " of every six strings are null.
+    assert.equal(nulls("a"), Math.ceil(rows / 6) + Math.ceil((rows - 5) / 6), what);
+  };
+  for (const [size, batchSize] of [[bytes.length, 65536], [4093, 1000], [65536, 7]]) {
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i += size) parts.push(bytes.slice(i, i + size));
+    const sizes: number[] = [];
+    const reader = readFits(ReadableStream.from(parts), { batchSize });
+    const batches = [];
+    for await (const b of reader) {
+      sizes.push(b.numRows);
+      batches.push(b);
+    }
+    const { Table } = await import("apache-arrow");
+    check(new Table(batches), `${size}-byte chunks, batchSize ${batchSize}`);
+    assert.ok(sizes.slice(0, -1).every((n) => n === batchSize), `batches ${sizes.slice(0, 5)}`);
+    assert.equal(sizes.reduce((a, b) => a + b, 0), rows);
+  }
+  // 1-byte chunks: the first rows only.
+  const head = fits(tableCards(width, 40, cols), data.subarray(0, 40 * width));
+  const parts = Array.from(head, (b) => new Uint8Array([b]));
+  const t = (await collectTable(readFits(ReadableStream.from(parts), { batchSize: 3 }))).table;
+  assert.equal(t.numRows, 40);
+  for (let r = 0; r < 40; r++) {
+    assert.deepEqual(
+      names.map((n) => {
+        const v = t.getChild(n)!.get(r);
+        return v !== null && typeof v === "object" ? [...(v as Iterable<unknown>)] : v;
+      }),
+      expect(r),
+      `1-byte chunks, row ${r}`,
+    );
+  }
+  // Cut inside row 4000 (in the second block): says how many rows arrived.
+  const cut = fits(tableCards(width, rows, cols), data.subarray(0, 3999 * width + 10), {
+    pad: false,
+  });
+  await assert.rejects(
+    collectTable(readFits(cut)),
+    (e: unknown) =>
+      e instanceof TruncatedInputError && /ends after 3999 of 5003 rows/.test((e as Error).message),
+  );
+});
