@@ -74,7 +74,11 @@ function assertSame(fast: Outcome, general: Outcome, what: string): void {
     b.schema.fields.map((f) => `${f.name}:${f.type}`),
     what,
   );
-  assert.deepEqual(a.batches.map((x) => x.numRows), b.batches.map((x) => x.numRows), what);
+  // Batches of batchSize rows, but the inference rows may be handed out in
+  // pieces (when inferRows > batchSize), so only their total is compared.
+  assert.equal(a.numRows, b.numRows, what);
+  const size = Math.max(...b.batches.map((x) => x.numRows), 0);
+  assert.ok(a.batches.every((x) => x.numRows <= size || b.batches.length <= 1), what);
   for (const f of a.schema.fields) {
     assert.equal(a.getChild(f.name)!.nullCount, b.getChild(f.name)!.nullCount, `${what} ${f.name}`);
   }
@@ -164,7 +168,14 @@ Deno.test("csv fast path: same tables and errors as the general path (property)"
       fc.constantFrom("\n", "\r\n"),
       fc.boolean(),
       fc.constantFrom(1, 7, 64, 1000, 1 << 16),
-      fc.constantFrom(undefined, 10, 100, 1000),
+      fc.constantFrom<[number, number] | undefined>(
+        undefined,
+        [10, 10],
+        [100, 100],
+        [1000, 1000],
+        [50, 7],
+        [300, 64],
+      ),
     )
   );
   await fc.assert(
@@ -176,7 +187,7 @@ Deno.test("csv fast path: same tables and errors as the general path (property)"
         lines.push(v.join(","));
       }
       const text = lines.join(eol) + (lastEol ? eol : "");
-      const opts: CsvReaderOptions = batch ? { batchSize: batch, inferRows: batch } : {};
+      const opts: CsvReaderOptions = batch ? { inferRows: batch[0], batchSize: batch[1] } : {};
       const fast = await read(text, chunk, opts);
       const general = await read(text, 1 << 20, { ...opts, nullValues: GENERAL });
       assertSame(fast, general, JSON.stringify(text.slice(0, 300)));

@@ -380,7 +380,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         pos = keep;
         tok.line = startLine;
         if (complete) fields = fieldsOf(inferredTypes(seen));
-        else if (limit <= batchSize) {
+        else {
           // Speculation: the types of the first block are read with the fast
           // path up to `limit` rows. The fast path takes only values whose
           // type inference would not change these types (columns empty so far
@@ -446,6 +446,14 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
       }
       ctx.setSchema(schema);
       const schemaFields = schema.fields;
+      if (inBatch > batchSize) {
+        // More inference rows than a batch holds (inferRows > batchSize): handed out in pieces.
+        const all = finishBatch(schema, builders);
+        for (let at = 0; at < inBatch; at += batchSize) {
+          yield all.slice(at, Math.min(inBatch, at + batchSize));
+        }
+        inBatch = 0;
+      }
 
       // Plain rows (no quotes, simple numbers) go through the fast path in one
       // pass; the first row that is not plain, and then a growing run of rows
