@@ -310,49 +310,75 @@ export class CsvFastRows {
 
   /** Appends the first `n` scratch rows to the builders. */
   #commit(buf: Uint8Array, n: number): void {
+    // The loops over rows are functions of their own: V8 then optimises them
+    // as a whole instead of entering and leaving them by on-stack replacement.
     const B = this.#blockRows;
-    const nulls = this.#nulls, nullCount = this.#nullCount;
     for (let c = 0; c < this.#ncols; c++) {
       const k = this.#kinds[c];
       const at = this.#slot[c]! * B;
       const builder = this.#builders[c]!;
       const len0 = builder.length;
       if (k === F64) {
-        const b = builder as Float64Builder;
-        b.extend(n).set(this.#f64.subarray(at, at + n), len0);
+        (builder as Float64Builder).extend(n).set(this.#f64.subarray(at, at + n), len0);
       } else if (k === I64) {
-        const b = builder as BigIntBuilder;
-        b.extend(n).set(this.#i64.subarray(at * 2, (at + n) * 2), len0 * 2);
-      } else if (k === UTF8 || k === NUL) {
-        const b = builder as Utf8Builder;
-        const starts = this.#strStart, ends = this.#strEnd;
-        let bytes = 0;
-        for (let r = 0; r < n; r++) bytes += ends[at + r] - starts[at + r];
-        b.reserve(n, bytes);
-        const offsets = b.rawOffsets(), dst = b.rawBytes();
-        let o = offsets[len0];
-        for (let r = 0; r < n; r++) {
-          const s = starts[at + r], e = ends[at + r];
-          if (e - s < 64) { for (let i = s; i < e; i++) dst[o++] = buf[i]; }
-          else {
-            dst.set(buf.subarray(s, e), o);
-            o += e - s;
-          }
-          offsets[len0 + r + 1] = o;
-        }
-        b.commitRaw(n);
-      } else {
-        const bits = (builder as BoolBuilder).extend(n);
-        const v = this.#bool;
-        for (let r = 0; r < n; r++) {
-          if (v[at + r] !== 0) bits[(len0 + r) >> 3] |= 1 << ((len0 + r) & 7);
-        }
-      }
-      const nn = nullCount[c];
-      for (let j = 0; j < nn; j++) {
-        const r = nulls[c * B + j];
-        if (r < n) (builder as Float64Builder).setNull(len0 + r);
-      }
+        (builder as BigIntBuilder).extend(n).set(
+          this.#i64.subarray(at * 2, (at + n) * 2),
+          len0 * 2,
+        );
+      } else if (k === BOOL) {
+        setBools(this.#bool, at, n, (builder as BoolBuilder).extend(n), len0);
+      } else copyStrings(buf, this.#strStart, this.#strEnd, at, n, builder as Utf8Builder, len0);
+      const nn = this.#nullCount[c];
+      if (nn > 0) setNulls(this.#nulls, c * B, nn, n, builder as Float64Builder, len0);
     }
+  }
+}
+
+/** Appends strings `buf[starts[at + r]..ends[at + r])`, r < n, to a Utf8 builder (of `len0` values). */
+function copyStrings(
+  buf: Uint8Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  at: number,
+  n: number,
+  b: Utf8Builder,
+  len0: number,
+): void {
+  let bytes = 0;
+  for (let r = 0; r < n; r++) bytes += ends[at + r] - starts[at + r];
+  b.reserve(n, bytes);
+  const offsets = b.rawOffsets(), dst = b.rawBytes();
+  let o = offsets[len0];
+  for (let r = 0; r < n; r++) {
+    const s = starts[at + r], e = ends[at + r];
+    if (e - s < 64) { for (let i = s; i < e; i++) dst[o++] = buf[i]; }
+    else {
+      dst.set(buf.subarray(s, e), o);
+      o += e - s;
+    }
+    offsets[len0 + r + 1] = o;
+  }
+  b.commitRaw(n);
+}
+
+/** Sets the bits of the true values among `v[at..at + n)` (appended from slot `len0`). */
+function setBools(v: Uint8Array, at: number, n: number, bits: Uint8Array, len0: number): void {
+  for (let r = 0; r < n; r++) {
+    if (v[at + r] !== 0) bits[(len0 + r) >> 3] |= 1 << ((len0 + r) & 7);
+  }
+}
+
+/** Marks the null rows listed at `nulls[from..from + count)` that are below `n`. */
+function setNulls(
+  nulls: Int32Array,
+  from: number,
+  count: number,
+  n: number,
+  b: { setNull(i: number): void },
+  len0: number,
+): void {
+  for (let j = from; j < from + count; j++) {
+    const r = nulls[j];
+    if (r < n) b.setNull(len0 + r);
   }
 }
