@@ -1,9 +1,12 @@
 /**
- * The TABLEDATA scanner: finds the TD spans of one whole `<TR>` in the byte
- * buffer (so a row cut by a chunk boundary is simply rescanned once more bytes
- * have come), then converts the cells straight into the column builders.
- * Entities, CDATA sections and comments inside a TD are decoded into a
- * scratch buffer; plain cells are read in place.
+ * The TABLEDATA scanner. Rows written plainly (`<TR>`, `<TD>value</TD>`,
+ * `<TD/>`, whitespace between) go through the one-pass fast path of
+ * text_columns.ts, a block of rows at a time. Any other row is read here:
+ * the TD spans of one whole `<TR>` are found in the byte buffer (so a row cut
+ * by a chunk boundary is simply rescanned once more bytes have come), then
+ * the cells are converted straight into the column builders. Entities,
+ * CDATA sections and comments inside a TD are decoded into a scratch buffer;
+ * plain cells are read in place.
  *
  * @module
  */

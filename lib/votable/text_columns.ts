@@ -2,16 +2,17 @@
  * The TABLEDATA fast path: reads one whole `<TR>` written the way archives
  * write it (`<TR>`, `<TD>value</TD>` or `<TD/>`, `</TR>`, whitespace between)
  * in a single pass, parsing each value straight from the bytes with a parser
- * chosen once per column, into a one-row staging area. Only when the row is
- * complete are the values appended to the builders, so a row that does not
- * fit the fast path (an attribute, a comment, an entity, CDATA, a namespace
- * prefix, the end of the buffer) is left untouched for the general scanner
- * in tabledata.ts to read from its start.
+ * chosen once per column, into a staging block of rows kept column by
+ * column. Complete rows go to the builders in bulk (typed-array copies), so
+ * a row that does not fit the fast path (an attribute, a comment, an entity,
+ * CDATA, a namespace prefix, the end of the buffer) is left untouched for
+ * the general scanner in tabledata.ts to read from its start.
  *
- * A value the fast parsers do not accept as certainly valid (`NaN`, hex, an
- * out-of-range integer, padded or invalid text) is handed at commit time to
- * the general per-value decoder (`appendText`), which gives the result or the
- * error it always gave. So the fast path changes no value, null or error.
+ * A value the fast parsers do not accept as certainly valid (`Inf`, hex, an
+ * out-of-range integer, padded or invalid text, an array) makes its row go
+ * to the builders on its own, that value through the general per-value
+ * decoder (`appendText`), which gives the result or the error it always
+ * gave. So the fast path changes no value, null or error.
  *
  * @module
  */
