@@ -191,6 +191,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
     let len = 0; // valid bytes in buf
     let pos = 0; // next unread byte
     let keep = -1; // while >= 0: bytes from here on are kept (the inference rows, read twice)
+    let mark = -1; // while >= 0: a position after keep that pull() moves along with the bytes
     let base = options.firstOffset ?? 0; // absolute offset of buf[0]
     let eof = false;
     const reader = stream.getReader();
@@ -231,6 +232,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         len -= from;
         pos -= from;
         if (keep >= 0) keep -= from;
+        if (mark >= 0) mark -= from;
         base += from;
       }
       buf.set(chunk, len);
@@ -370,24 +372,33 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         const seen = new Uint8Array(ncols);
         const startLine = tok.line;
         keep = pos; // moved along by pull() when it drops bytes before it
-        // The first block, tokenized and classified.
-        if (await nextBlock(Math.min(blockRows, limit))) {
-          inferInto(sp, rules, seen);
-          inferredFrom = sp.rows;
-          sp.rows = 0;
-        }
+        /** Classifies the rows from `pos` into `seen` until `limit` rows in all or the end. */
+        const classifyRows = async (max: number): Promise<void> => {
+          while (inferredFrom < max) {
+            options.signal?.throwIfAborted();
+            if (!await nextBlock(Math.min(blockRows, max - inferredFrom))) break;
+            inferInto(sp, rules, seen);
+            inferredFrom += sp.rows;
+            sp.rows = 0;
+          }
+        };
+        // The first rows (a block, or a 16th of the inference rows when that
+        // is less), tokenized and classified.
+        await classifyRows(Math.min(blockRows, limit, Math.max(64, limit >> 4)));
         const complete = inferredFrom >= limit || (eof && pos >= len);
         pos = keep;
         tok.line = startLine;
         if (complete) fields = fieldsOf(inferredTypes(seen));
         else {
-          // Speculation: the types of the first block are read with the fast
-          // path up to `limit` rows. The fast path takes only values whose
-          // type inference would not change these types (columns empty so far
-          // must stay empty), so when it reads every row up to the limit (or
-          // the end) they are the inferred types, and the rows are built.
-          // At the first row it does not take, inference starts over, exactly.
-          const trial = fieldsOf(inferredTypes(seen));
+          // Speculation: the rows are read with the first block's types
+          // through the fast path, which takes only values that cannot change
+          // what type inference makes of them (a column empty so far must stay
+          // empty), so the rows it reads need no classification. At the first
+          // row it does not take, the rest of the inference rows are tokenized
+          // and classified; if the types stay the same the rows read are kept,
+          // else everything is read again with the new types.
+          const trialTypes = inferredTypes(seen);
+          const trial = fieldsOf(trialTypes);
           const trialBuilders = buildersFor(new Schema(trial));
           const empty = seen.map((k, i) => k === 0 && !given?.[i] ? 1 : 0);
           const f = CsvFastRows.create(
@@ -400,13 +411,9 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
             empty,
           );
           let rows = 0;
-          let ok = false;
           while (f) {
             options.signal?.throwIfAborted();
-            if (rows === limit || (eof && pos >= len)) {
-              ok = true;
-              break;
-            }
+            if (rows === limit || (eof && pos >= len)) break;
             const n = f.run(buf, pos, len, Math.min(blockRows, limit - rows));
             if (n > 0) {
               pos = f.pos;
@@ -416,29 +423,24 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
               do await pull(); while (!eof && len - pos < 2 * pending);
             } else break;
           }
-          if (ok) {
+          tok.line = startLine + rows;
+          inferredFrom = rows;
+          mark = pos;
+          await classifyRows(limit);
+          const types = inferredTypes(seen);
+          if (types.every((t, i) => t.typeId === trialTypes[i]!.typeId)) {
+            // The same types: the rows read so far stay, reading goes on after them.
+            pos = mark;
+            tok.line = startLine + rows;
             fields = trial;
             builders = trialBuilders;
-            inferredFrom = rows;
             inBatch = rows;
-            tok.line = startLine + rows;
-          } else pos = keep;
-        }
-        if (!fields) {
-          inferredFrom = 0;
-          seen.fill(0);
-          // Exact inference: all the inference rows tokenized and classified
-          // a block at a time, then read again from the start.
-          while (inferredFrom < limit) {
-            options.signal?.throwIfAborted();
-            if (!await nextBlock(Math.min(blockRows, limit - inferredFrom))) break;
-            inferInto(sp, rules, seen);
-            inferredFrom += sp.rows;
-            sp.rows = 0;
+          } else {
+            pos = keep;
+            tok.line = startLine;
+            fields = fieldsOf(types);
           }
-          pos = keep;
-          tok.line = startLine;
-          fields = fieldsOf(inferredTypes(seen));
+          mark = -1;
         }
         keep = -1;
         schema = finishSchema(new Schema(fields), ctx, options);
