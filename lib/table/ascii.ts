@@ -41,6 +41,9 @@ export const POW10: readonly number[] = [
   1e22,
 ];
 
+/** {@linkcode POW10} in a typed array (one element kind for the hot loops). */
+const POW10_F64 = new Float64Array(POW10);
+
 const TWO32 = 4294967296;
 
 /** True for space, tab, CR and LF. */
@@ -161,29 +164,44 @@ export function parseInt64Ascii(
       lo = (lo % 0x10000000) * 16 + d;
     }
   } else {
+    while (start < end - 1 && bytes[start] === 0x30) start++;
     const n = end - start;
-    if (n <= 15) {
-      // Fast path: fits a double exactly.
-      let v = 0;
-      for (let i = start; i < end; i++) {
+    if (n > 20) return false;
+    // The first (up to) 15 digits are exact in a double, read in 32-bit
+    // blocks of 8 and 7; the last n - 15 (at most 5) are folded in with the
+    // magnitude split into two 32-bit words.
+    const head = n > 15 ? end - (n - 15) : end;
+    const mid = Math.min(start + 8, head);
+    let v = 0;
+    for (let i = start; i < mid; i++) {
+      c = bytes[i] - 0x30;
+      if (c < 0 || c > 9) return false;
+      v = v * 10 + c;
+    }
+    if (mid < head) {
+      let b = 0;
+      for (let i = mid; i < head; i++) {
         c = bytes[i] - 0x30;
         if (c < 0 || c > 9) return false;
-        v = v * 10 + c;
+        b = b * 10 + c;
       }
-      hi = Math.floor(v / TWO32);
-      lo = v - hi * TWO32;
-    } else {
-      while (start < end - 1 && bytes[start] === 0x30) start++;
-      if (end - start > 20) return false;
-      for (let i = start; i < end; i++) {
+      v = v * POW10_F64[head - mid] + b;
+    }
+    hi = Math.floor(v / TWO32);
+    lo = v - hi * TWO32;
+    if (head < end) {
+      let t = 0;
+      for (let i = head; i < end; i++) {
         c = bytes[i] - 0x30;
         if (c < 0 || c > 9) return false;
-        const l = lo * 10 + c; // < 2^36: exact
-        const carry = Math.floor(l / TWO32);
-        lo = l - carry * TWO32;
-        hi = hi * 10 + carry;
-        if (hi >= TWO32) return false;
+        t = t * 10 + c;
       }
+      const p10 = POW10_F64[end - head];
+      const l = lo * p10 + t; // < 2^32 * 10^5 + 10^5 < 2^49: exact
+      const carry = Math.floor(l / TWO32);
+      lo = l - carry * TWO32;
+      hi = hi * p10 + carry; // < 2^18 * 10^5 + 2^17: exact
+      if (hi >= TWO32) return false;
     }
   }
   // (hi, lo) is the magnitude, both in [0, 2^32).
@@ -275,44 +293,41 @@ export function parseFloatAscii(bytes: Uint8Array, start: number, end: number): 
     neg = c === 0x2d;
     if (++start === end) return NaN;
   }
+  // The digits go into 32-bit blocks of 8 (short dependency chains), folded
+  // into the double mantissa once per block: mant * 10^n + a.
   let mant = 0;
-  let digits = 0; // significant digits accumulated into mant
-  let dropped = 0; // nonzero digits that did not fit (decide fallback)
+  let a = 0;
+  let n = 0;
   let exp10 = 0;
-  let any = false;
   let i = start;
   // integer part
   for (; i < end; i++) {
-    c = bytes[i] - 0x30;
-    if (c < 0 || c > 9) break;
-    any = true;
-    if (digits < 19) {
-      if (mant !== 0 || c !== 0) {
-        mant = mant * 10 + c;
-        digits++;
-      }
-    } else {
-      exp10++;
-      dropped++;
+    c = bytes[i];
+    if (c < 0x30 || c > 0x39) break;
+    a = a * 10 + (c - 0x30);
+    if (++n === 8) {
+      mant = mant * 1e8 + a;
+      a = 0;
+      n = 0;
     }
   }
+  let any = i > start;
   if (i < end && bytes[i] === 0x2e) {
-    i++;
+    const f0 = ++i;
     for (; i < end; i++) {
-      c = bytes[i] - 0x30;
-      if (c < 0 || c > 9) break;
-      any = true;
-      if (digits < 19) {
-        if (mant !== 0 || c !== 0) {
-          mant = mant * 10 + c;
-          digits++;
-        }
-        exp10--;
-      } else {
-        dropped++;
+      c = bytes[i];
+      if (c < 0x30 || c > 0x39) break;
+      a = a * 10 + (c - 0x30);
+      if (++n === 8) {
+        mant = mant * 1e8 + a;
+        a = 0;
+        n = 0;
       }
     }
+    exp10 = f0 - i;
+    any ||= i > f0;
   }
+  mant = mant * POW10_F64[n] + a;
   if (!any) return special(bytes, start, end, neg);
   if (i < end) {
     c = bytes[i];
@@ -332,17 +347,18 @@ export function parseFloatAscii(bytes: Uint8Array, start: number, end: number): 
     }
     exp10 += eneg ? -e : e;
   }
-  // Exact when the mantissa is an integer below 2^53 (so accumulated exactly) and one
-  // multiplication or division by an exact power of ten remains (Clinger).
-  if (dropped === 0 && (digits <= 15 || (digits === 16 && mant < 9007199254740992))) {
+  // Exact when the mantissa is an integer below 2^53 (every partial sum is at
+  // most the final one, so it was accumulated exactly) and one multiplication
+  // or division by an exact power of ten remains (Clinger).
+  if (mant < 9007199254740992) {
     if (mant === 0) return neg ? -0 : 0;
     if (exp10 === 0) return neg ? -mant : mant;
     if (exp10 > 0 && exp10 <= 22) {
-      const v = mant * POW10[exp10];
+      const v = mant * POW10_F64[exp10];
       return neg ? -v : v;
     }
     if (exp10 < 0 && exp10 >= -22) {
-      const v = mant / POW10[-exp10];
+      const v = mant / POW10_F64[-exp10];
       return neg ? -v : v;
     }
   }

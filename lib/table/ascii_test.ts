@@ -186,3 +186,21 @@ Deno.test("parseFloatAscii() is exact for 16-digit mantissas around 2^53", () =>
     assert.equal(f(s), Number(s), s);
   }
 });
+
+Deno.test("parseInt64Ascii() is exact at every length from 1 to 20 digits, unsigned too", () => {
+  fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.nat(3), (v, zeros) => {
+      const s = "0".repeat(zeros) + String(v);
+      assert.equal(big(s, true), v, s);
+      assert.equal(big(s), v < 2n ** 63n ? v : undefined, s);
+      assert.equal(big("-" + s), v <= 2n ** 63n ? (v === 0n ? 0n : -v) : undefined, s);
+    }),
+    { numRuns: 5000 },
+  );
+  for (let n = 1; n <= 20; n++) {
+    const nines = "9".repeat(n);
+    assert.equal(big(nines, true), n <= 19 ? BigInt(nines) : undefined, nines);
+    const ones = "1".repeat(n);
+    assert.equal(big(ones, true), BigInt(ones), ones);
+  }
+});
