@@ -26,7 +26,7 @@ export const SEGMENT_SMALL_ROWS = 16_384;
  * batches of about this size, so that the bulk table (and its Polars copy,
  * made a batch at a time through Arrow IPC) has few large batches.
  */
-export const SEGMENT_BATCH_ROWS = 262_144;
+export const SEGMENT_BATCH_ROWS = 65_536;
 
 /**
  * A run of product files of one type and one schema (the same Schema object,

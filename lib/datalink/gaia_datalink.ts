@@ -178,6 +178,10 @@ export class GaiaDataLink {
       chunks.length,
     );
     let next = 0;
+    // Answers download concurrently but are unpacked one at a time: the
+    // unpacking runs on this thread anyway, and one answer in progress keeps
+    // one set of half-combined tables in memory, not `concurrency` sets.
+    let unpacking: Promise<unknown> = Promise.resolve();
     const worker = async () => {
       while (next < chunks.length) {
         const k = next++;
@@ -221,8 +225,9 @@ export class GaiaDataLink {
           }
           const disposition = res.headers.get("content-disposition") ?? "";
           const fileName = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
-          results[k] = {
-            products: await unpackProducts(bytes, {
+          const turn = unpacking.then(() => {
+            signal?.throwIfAborted();
+            return unpackProducts(bytes, {
               ...(fileName ? { fileName } : {}),
               contentType: res.contentType,
               retrievalType: retrieval,
@@ -230,8 +235,10 @@ export class GaiaDataLink {
                 ? { maxUnpackedBytes: options.maxUnpackedBytes }
                 : {}),
               ...(signal ? { signal } : {}),
-            }),
-          };
+            });
+          });
+          unpacking = turn.catch(() => {});
+          results[k] = { products: await turn };
         } catch (e) {
           if (signal?.aborted) throw signal.reason;
           // 404: the server has nothing for these IDs. Not a failure: they are "no-product".

@@ -88,7 +88,9 @@ function metaOf(schema: Schema): SavedMeta {
 export async function toPolars(table: Table): Promise<DataFrame> {
   const pl = await loadPolars();
   const plain = decodeDictionaries(asOwnTable(table));
-  const df = pl.readIPC(Buffer.from(tableToIPC(plain, "file")));
+  const ipc = tableToIPC(plain, "file");
+  // A view of the IPC bytes, not a copy (Polars copies them into its own memory).
+  const df = pl.readIPC(Buffer.from(ipc.buffer, ipc.byteOffset, ipc.byteLength));
   saved.set(df, metaOf(table.schema));
   return df;
 }
