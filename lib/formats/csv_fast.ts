@@ -37,6 +37,9 @@ const BOOL = 3;
 /** A Utf8 column that must be empty (null) in every row: type inference saw no value in it yet. */
 const NUL = 4;
 
+/** Exact powers of ten, 10^0 to 10^22, as float64 loads. */
+const P10 = new Float64Array(POW10);
+
 /** 2^53: below it a double holds every integer exactly. */
 const EXACT = 9007199254740992;
 
@@ -253,19 +256,17 @@ export class CsvFastRows {
             frac = p - f0;
           }
           if (digits + frac === 0) break rows;
-          m = m * POW10[g]! + a;
+          m = m * P10[g] + a;
           b = buf[p];
-          let v: number;
           if ((b === D || b === LF || b === CR) && m < EXACT && frac <= 22) {
-            v = m / POW10[frac]!;
-            if (neg) v = -v;
+            f64[slot[c] * B + r] = neg ? -(m / P10[frac]) : m / P10[frac];
           } else {
             // An exponent or a long mantissa: the general decimal parser over the field.
             while (b !== D && b !== LF && b !== CR) b = buf[++p];
-            v = simpleDecimal(buf, s, p);
+            const v = simpleDecimal(buf, s, p);
             if (v !== v) break rows;
+            f64[slot[c] * B + r] = v;
           }
-          f64[slot[c] * B + r] = v;
         } else if (k === I64) {
           if (b === 0x2d) p++;
           while (buf[p] >= 0x30 && buf[p] <= 0x39) p++;
