@@ -15,7 +15,7 @@ import { appendText, type ValueContext } from "./columns.ts";
 import { truncated, VOTableSyntaxError, VOTableUnsupportedError } from "./errors.ts";
 import type { FieldSpec } from "./fields.ts";
 import type { ByteInput } from "./input.ts";
-import { FAST_BLOCK_ROWS, FastRows, fastRowsSwitch } from "./text_columns.ts";
+import { FastRows, fastRowsSwitch } from "./text_columns.ts";
 
 const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, AMP = 0x26, BANG = 0x21;
 
@@ -144,7 +144,7 @@ export class TableDataScanner {
       const fast = this.#fast;
       if (fast !== null) {
         // Plainly written rows, a block at a time, then to the builders in bulk.
-        const cap = Math.min(limit - this.#builders[0].length, FAST_BLOCK_ROWS);
+        const cap = Math.min(limit - this.#builders[0].length, fast.blockRows);
         let r = 0;
         let q = 0;
         while (r < cap) {

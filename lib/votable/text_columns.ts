@@ -295,39 +295,44 @@ function fastInt(buf: Uint8Array, p: number, out: Float64Array, k: number): numb
  */
 export const fastRowsSwitch: { enabled: boolean } = { enabled: true };
 
-/** Rows staged per block before they go to the builders in bulk. */
+/** Rows staged per block before they go to the builders in bulk, at most. */
 export const FAST_BLOCK_ROWS = 512;
+/** The first block's size: small tables do not pay for a large staging area. */
+const FIRST_BLOCK_ROWS = 16;
 
 /**
- * State of the fast path for one table: a staging block of up to
- * {@linkcode FAST_BLOCK_ROWS} rows, column by column (cell `(row r, column
- * k)` at index `k * FAST_BLOCK_ROWS + r`).
+ * State of the fast path for one table: a staging block of
+ * {@linkcode FastRows.blockRows} rows, column by column (cell `(row r,
+ * column k)` at index `k * blockRows + r`), which grows to
+ * {@linkcode FAST_BLOCK_ROWS} as blocks fill up.
  */
 export class FastRows {
   readonly #specs: FieldSpec[];
   readonly #builders: ColumnBuilder[];
   readonly #plan: Uint8Array;
   /** Cell states (S_VALUE, S_NULL, S_TEXT). */
-  readonly #cell: Uint8Array;
+  #cell: Uint8Array;
   /** Numbers (floats, ints, booleans as 1/0). */
-  readonly #num: Float64Array;
+  #num: Float64Array;
   /** Int64 words: low at 2 * index, high at 2 * index + 1. */
-  readonly #words: Int32Array;
+  #words: Int32Array;
   /** Text spans (strings, and values left to the general decoder). */
-  readonly #span: Int32Array;
+  #span: Int32Array;
   /** Nulls staged per column since the last flush (0: skip the null pass). */
   readonly #nulls: Int32Array;
   /** Null sentinels: int columns (NaN for none), long columns. */
   readonly #nullInt: Float64Array;
   readonly #nullLong: Uint8Array;
   readonly #nullWords: Int32Array;
+  /** Rows of the staging block. */
+  blockRows = FIRST_BLOCK_ROWS;
   /** Cells of the last parsed row left to the general decoder. */
   textCells = 0;
 
   /** Prepares the per-column parsers for the table's fields and builders. */
   constructor(specs: FieldSpec[], builders: ColumnBuilder[]) {
     const nf = specs.length;
-    const n = nf * FAST_BLOCK_ROWS;
+    const n = nf * FIRST_BLOCK_ROWS;
     this.#specs = specs;
     this.#builders = builders;
     this.#plan = new Uint8Array(nf);
@@ -349,6 +354,17 @@ export class FastRows {
     this.#words = new Int32Array(2 * n);
     this.#span = new Int32Array(2 * n);
     this.#nulls = new Int32Array(nf);
+  }
+
+  /** Doubles the staging block (up to {@linkcode FAST_BLOCK_ROWS}); only between blocks. */
+  #grow(): void {
+    if (this.blockRows >= FAST_BLOCK_ROWS) return;
+    this.blockRows *= 2;
+    const n = this.#plan.length * this.blockRows;
+    this.#cell = new Uint8Array(n);
+    this.#num = new Float64Array(n);
+    this.#words = new Int32Array(2 * n);
+    this.#span = new Int32Array(2 * n);
   }
 
   /**
@@ -376,7 +392,8 @@ export class FastRows {
     const span = this.#span;
     const nulls = this.#nulls;
     let text = 0;
-    for (let k = 0, x = r; k < nf; k++, x += FAST_BLOCK_ROWS) {
+    const stride = this.blockRows;
+    for (let k = 0, x = r; k < nf; k++, x += stride) {
       if (p > lastLt) return -1;
       c = buf[p];
       while (WS[c] === 1) c = buf[++p];
@@ -481,7 +498,8 @@ export class FastRows {
 
   /**
    * Appends staged rows `[0, n)` (none of them with text cells) to the
-   * builders in bulk, column by column.
+   * builders in bulk, column by column; a full block makes the next one
+   * larger.
    */
   flush(buf: Uint8Array, n: number): void {
     const nf = this.#plan.length;
@@ -490,7 +508,7 @@ export class FastRows {
     const num = this.#num;
     const nulls = this.#nulls;
     for (let k = 0; k < nf; k++) {
-      const x0 = k * FAST_BLOCK_ROWS;
+      const x0 = k * this.blockRows;
       let at: number;
       switch (plan[k]) {
         case P_F64: {
@@ -565,6 +583,7 @@ export class FastRows {
         nulls[k] = 0;
       }
     }
+    if (n === this.blockRows) this.#grow();
   }
 
   /** Bulk-appends the staged strings of one column; returns the first new slot. */
@@ -611,7 +630,8 @@ export class FastRows {
     const words = this.#words;
     const span = this.#span;
     const builders = this.#builders;
-    for (let k = 0, x = r; k < nf; k++, x += FAST_BLOCK_ROWS) {
+    const stride = this.blockRows;
+    for (let k = 0, x = r; k < nf; k++, x += stride) {
       const st = cell[x];
       const pk = plan[k];
       if (st === S_NULL) builders[k].appendNull();
