@@ -386,6 +386,23 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         // is less), tokenized and classified.
         await classifyRows(Math.min(blockRows, limit, Math.max(64, limit >> 4)));
         const complete = inferredFrom >= limit || (eof && pos >= len);
+        if (!complete && inferredFrom > 0) {
+          // Room for the inference rows at once, from the first rows' size (a
+          // buffer grown by doubling would copy and fault in twice as much).
+          const want = Math.min(
+            PRESIZE_MAX,
+            Math.ceil((pos - keep) / inferredFrom * limit * 1.1) + (2 << 20),
+          );
+          if (want > buf.length) {
+            const n = new Uint8Array(want);
+            n.set(buf.subarray(keep, len));
+            len -= keep;
+            pos -= keep;
+            base += keep;
+            keep = 0;
+            buf = n;
+          }
+        }
         pos = keep;
         tok.line = startLine;
         if (complete) fields = fieldsOf(inferredTypes(seen));
@@ -506,6 +523,9 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
 
 /** Field slots per block of rows (25 columns: 1310 rows, ~200 KB of spans and ~400 KB of text). */
 const BLOCK_SLOTS = 1 << 15;
+
+/** The largest buffer made at once for the inference rows (beyond it, it grows by doubling). */
+const PRESIZE_MAX = 1 << 28;
 
 /** A buffer larger than this shrinks once it holds far less (after type inference). */
 const SHRINK_ABOVE = 1 << 22;
