@@ -136,24 +136,36 @@ export async function unpackProducts(
  * per file). The data is not copied.
  */
 class SchemaCache {
-  #bySignature = new Map<string, Schema>();
+  #known: Schema[] = [];
 
   share(table: Table): Table {
-    const sig = signature(table.schema);
-    const known = this.#bySignature.get(sig);
+    const schema = table.schema;
+    const known = this.#known.find((k) => k === schema || sameSchema(k, schema));
     if (!known) {
-      if (this.#bySignature.size < 64) this.#bySignature.set(sig, table.schema);
+      if (this.#known.length < 64) this.#known.push(schema);
       return table;
     }
-    if (known === table.schema) return table;
+    if (known === schema) return table;
     return new Table(known, table.batches.map((b) => new RecordBatch(known, b.data)));
   }
 }
 
-function signature(schema: Schema): string {
-  const parts: string[] = [JSON.stringify([...schema.metadata])];
-  for (const f of schema.fields) {
-    parts.push(JSON.stringify([f.name, String(f.type), f.nullable, [...f.metadata]]));
+/** Equal metadata maps (same keys and values). */
+function sameMeta(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
+
+/** Equal schemas: metadata, and per field name, type, nullability and metadata. */
+function sameSchema(a: Schema, b: Schema): boolean {
+  if (a.fields.length !== b.fields.length || !sameMeta(a.metadata, b.metadata)) return false;
+  for (let i = 0; i < a.fields.length; i++) {
+    const f = a.fields[i], g = b.fields[i];
+    if (
+      f.name !== g.name || f.nullable !== g.nullable || f.type.typeId !== g.type.typeId ||
+      !sameMeta(f.metadata, g.metadata) || String(f.type) !== String(g.type)
+    ) return false;
   }
-  return parts.join("\n");
+  return true;
 }
