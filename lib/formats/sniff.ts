@@ -30,6 +30,12 @@ export interface OpenTableOptions
   table?: number;
   /** FITS: which HDU to read (index or EXTNAME); by default the first BINTABLE. */
   hdu?: number | string;
+  /**
+   * Inflate gzip on a worker thread: `true` always, `false` never; by default
+   * for inputs of at least `GUNZIP_WORKER_MIN_BYTES` compressed (see
+   * `openByteStream`).
+   */
+  gunzipWorker?: boolean;
 }
 
 const FORMAT_NAMES: Record<string, TableFormat> = {
@@ -201,6 +207,7 @@ export async function openTable(
     const stream = await openByteStream(source, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+      ...(options.gunzipWorker !== undefined ? { gunzipWorker: options.gunzipWorker } : {}),
     });
     const { head, stream: rest } = await peekBytes(stream, 512);
     input = rest;
@@ -209,6 +216,7 @@ export async function openTable(
       format = "votable";
     } else format = byType ?? sniffed;
     if (!format) {
+      await rest.cancel().catch(() => {});
       const preview = latin1.decode(head.subarray(0, 60)).replace(/\s+/g, " ");
       const html = /<(!doctype\s+html|html)/i.test(preview);
       const zip = head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5);
@@ -233,7 +241,9 @@ export async function openTable(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
     ...(options.onBytes ? { onBytes: options.onBytes } : {}),
-  };
+    // Read by openByteStream when the reader opens an explicitly named format.
+    ...(options.gunzipWorker !== undefined ? { gunzipWorker: options.gunzipWorker } : {}),
+  } as ReaderOptions;
   switch (format) {
     case "votable":
       return readVOTable(input, {

@@ -5,6 +5,7 @@
  * @module
  */
 import { SizeLimitError, TableFormatError, TruncatedInputError } from "./errors.ts";
+import { gunzipOnWorker, ownedBuffers } from "./gunzip_worker.ts";
 
 /**
  * Anything a reader accepts as input. Strings are UTF-8 encoded text, not
@@ -36,7 +37,20 @@ export interface ByteSourceOptions {
    * @default true
    */
   gunzip?: boolean;
+  /**
+   * Inflate gzip on a worker thread, overlapped with parsing on this one:
+   * `true` always, `false` never; by default when the compressed input is at
+   * least {@linkcode GUNZIP_WORKER_MIN_BYTES} (a known size, else the first
+   * bytes are buffered up to that much to decide).
+   */
+  gunzipWorker?: boolean;
 }
+
+/**
+ * Compressed size from which gzip is inflated on a worker thread by default.
+ * Below it, starting a worker (about 20 ms) costs more than the overlap saves.
+ */
+export const GUNZIP_WORKER_MIN_BYTES = 4 << 20;
 
 const encoder = new TextEncoder();
 
@@ -97,6 +111,15 @@ export function fileStream(
   file: Deno.FsFile,
   chunkBytes: number = FILE_CHUNK_BYTES,
 ): ReadableStream<Uint8Array> {
+  return readFile(file, chunkBytes, false);
+}
+
+/**
+ * {@linkcode fileStream}; with `own`, the pieces are marked as buffers no one
+ * else holds (only for streams this module consumes itself), so that a gzip
+ * worker may take them without a copy.
+ */
+function readFile(file: Deno.FsFile, chunkBytes: number, own: boolean): ReadableStream<Uint8Array> {
   if (!(chunkBytes >= 1)) throw new RangeError(`chunkBytes must be at least 1, not ${chunkBytes}`);
   let buf: Uint8Array | undefined;
   let closed = false;
@@ -120,11 +143,17 @@ export function fileStream(
       if (n === null) {
         close();
         controller.close();
+      } else if (n === buf.length) {
+        if (own) ownedBuffers.add(buf.buffer);
+        controller.enqueue(buf);
+        buf = undefined;
       } else if (n >= chunkBytes >> 2) {
-        controller.enqueue(n === buf.length ? buf : buf.subarray(0, n));
+        controller.enqueue(buf.subarray(0, n));
         buf = undefined;
       } else {
-        controller.enqueue(buf.slice(0, n));
+        const piece = buf.slice(0, n);
+        if (own) ownedBuffers.add(piece.buffer);
+        controller.enqueue(piece);
       }
     },
     cancel() {
@@ -221,18 +250,53 @@ export async function openByteStream(
   source: ByteSource,
   options: ByteSourceOptions = {},
 ): Promise<ReadableStream<Uint8Array>> {
-  let stream = toByteStream(source);
+  // An open file is read here and by nobody else: its pieces may be transferred.
+  let stream = typeof Deno !== "undefined" && source instanceof Deno.FsFile
+    ? readFile(source, FILE_CHUNK_BYTES, true)
+    : toByteStream(source);
   const { signal, maxBytes = Infinity, gunzip = true } = options;
   signal?.throwIfAborted();
   if (gunzip) {
     const peeked = await peekBytes(stream, 2);
     stream = peeked.stream;
     if (isGzip(peeked.head)) {
-      stream = gunzipStream(stream);
+      let worker = options.gunzipWorker;
+      if (worker === undefined) {
+        const size = await knownSize(source);
+        if (size !== undefined) worker = size >= GUNZIP_WORKER_MIN_BYTES;
+        else {
+          const ahead = await peekBytes(stream, GUNZIP_WORKER_MIN_BYTES);
+          stream = ahead.stream;
+          worker = ahead.head.length >= GUNZIP_WORKER_MIN_BYTES;
+        }
+      }
+      stream = gunzipStream(stream, { worker });
     }
   }
   if (maxBytes !== Infinity || signal) stream = stream.pipeThrough(guard(maxBytes, signal));
   return stream;
+}
+
+/** The size of a source when it is known without reading it. */
+async function knownSize(source: ByteSource): Promise<number | undefined> {
+  if (source instanceof Uint8Array) return source.length;
+  if (source instanceof ArrayBuffer) return source.byteLength;
+  if (typeof source === "string") return source.length;
+  if (typeof Blob !== "undefined" && source instanceof Blob) return source.size;
+  if (typeof Deno !== "undefined" && source instanceof Deno.FsFile) {
+    try {
+      const info = await source.stat();
+      return info.isFile ? info.size : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof Response !== "undefined" && source instanceof Response) {
+    const len = source.headers.get("content-length");
+    const coded = source.headers.get("content-encoding");
+    return len && /^\d+$/.test(len) && (!coded || coded === "identity") ? Number(len) : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -240,8 +304,21 @@ export async function openByteStream(
  * a JavaScript inflater), turning its bare `TypeError`s (truncated stream,
  * bad checksum, trailing garbage) into {@linkcode TruncatedInputError} or
  * {@linkcode TableFormatError} with the compressed byte offset.
+ *
+ * With `worker: true` the inflating runs on a worker thread (see
+ * `gunzip_worker.ts`), with the same bytes and errors; if no worker can be
+ * started it runs here. The worker ends with the stream: read it to the end
+ * or cancel it.
  */
-export function gunzipStream(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+export function gunzipStream(
+  compressed: ReadableStream<Uint8Array>,
+  options: { worker?: boolean } = {},
+): ReadableStream<Uint8Array> {
+  if (options.worker) {
+    try {
+      return gunzipOnWorker(compressed, gzipError);
+    } catch { /* no worker here: inflate in this thread */ }
+  }
   let consumed = 0;
   const counted = compressed.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({

@@ -1,0 +1,232 @@
+/**
+ * Gzip decompression on a worker thread, so that a large `.gz` input is
+ * inflated on one core while the reader parses on another.
+ *
+ * The main side ({@linkcode gunzipOnWorker}) feeds compressed chunks to a
+ * worker running the platform's `DecompressionStream` and receives the
+ * decompressed chunks back as transferred buffers. Memory stays bounded:
+ * the worker sends at most {@linkcode GUNZIP_WORKER_AHEAD} bytes the reader
+ * has not yet asked for, and asks for compressed input only as it inflates.
+ * The worker ends with the stream: at its end, on an error, or when the
+ * stream is cancelled (which also cancels the compressed source).
+ *
+ * @module
+ */
+
+/**
+ * Decompressed bytes the worker may send ahead of the reader. A few chunks
+ * so that both threads stay busy; the bound on memory a slow reader sees.
+ */
+export const GUNZIP_WORKER_AHEAD = 8 << 20;
+
+/**
+ * The worker, as plain JavaScript (loaded from a blob URL: no file to read,
+ * no permission, no TypeScript to compile).
+ *
+ * Messages to the worker: `{t: "in", c: Uint8Array}`, `{t: "end"}`,
+ * `{t: "credit", n}`. From it: `{t: "need"}`, `{t: "out", c}`, `{t: "done"}`,
+ * `{t: "error", name, message, consumed}`.
+ */
+const WORKER_SOURCE = `
+const ds = new DecompressionStream("gzip");
+const writer = ds.writable.getWriter();
+const reader = ds.readable.getReader();
+let credit = ${GUNZIP_WORKER_AHEAD};
+let wake = null;
+let consumed = 0;
+let failed = false;
+function fail(e) {
+  if (failed) return;
+  failed = true;
+  self.postMessage({ t: "error", name: e && e.name, message: String(e && e.message || e), consumed });
+}
+self.onmessage = (ev) => {
+  const m = ev.data;
+  if (m.t === "in") {
+    consumed += m.c.length;
+    writer.write(m.c).then(() => self.postMessage({ t: "need" }), fail);
+  } else if (m.t === "end") {
+    writer.close().catch(fail);
+  } else if (m.t === "credit") {
+    credit += m.n;
+    if (wake && credit > 0) { const w = wake; wake = null; w(); }
+  }
+};
+(async () => {
+  try {
+    for (;;) {
+      while (credit <= 0) await new Promise((r) => { wake = r; });
+      const r = await reader.read();
+      if (r.done) break;
+      let c = r.value;
+      if (c.byteOffset !== 0 || c.byteLength !== c.buffer.byteLength) c = c.slice();
+      credit -= c.length;
+      self.postMessage({ t: "out", c }, [c.buffer]);
+    }
+    self.postMessage({ t: "done" });
+  } catch (e) {
+    fail(e);
+  }
+})();
+`;
+
+let workerUrl: string | undefined;
+
+/** Largest compressed piece handed to the worker at a time. */
+const FEED_PIECE = 1 << 20;
+
+/**
+ * Buffers this library made and handed to no one else (`fileStream`'s
+ * pieces): they are transferred to the worker; any other chunk is copied, so
+ * that a caller's array is never detached.
+ */
+export const ownedBuffers: WeakSet<ArrayBufferLike> = new WeakSet();
+
+// Best effort for a stream dropped without being read to the end or
+// cancelled: its worker would otherwise keep the process alive.
+const dropped = new FinalizationRegistry<Worker>((w) => w.terminate());
+
+/**
+ * Inflates a gzip stream on a worker thread.
+ *
+ * @param compressed The gzip bytes.
+ * @param toError Turns an error (the platform's `TypeError` for bad data, or
+ *   the compressed stream's own error) and the compressed bytes handed to the
+ *   decompressor so far into the error the returned stream rejects with.
+ * @returns The decompressed bytes, pulled with backpressure.
+ * @throws the platform's error when a worker cannot be started (the caller
+ *   then decompresses in this thread).
+ *
+ * @example
+ * ```ts
+ * import { gunzipOnWorker } from "./gunzip_worker.ts";
+ * const gz = new Blob(["hello ".repeat(1000)]).stream().pipeThrough(new CompressionStream("gzip"));
+ * const out = gunzipOnWorker(gz, (e) => e);
+ * const text = await new Response(out).text();
+ * if (text.length !== 6000) throw new Error(String(text.length));
+ * ```
+ */
+export function gunzipOnWorker(
+  compressed: ReadableStream<Uint8Array>,
+  toError: (error: unknown, consumed: number) => unknown,
+): ReadableStream<Uint8Array> {
+  workerUrl ??= URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
+  const worker = new Worker(workerUrl, { type: "module" });
+  const source = compressed.getReader();
+  const queue: Uint8Array[] = [];
+  let finished = false; // the worker is gone (done, failed or terminated)
+  let ended = false; // all decompressed bytes have arrived
+  let failure: unknown;
+  let waiting: (() => void) | undefined;
+  let sent = 0; // compressed bytes handed to the worker
+
+  const stop = () => {
+    if (finished) return;
+    finished = true;
+    worker.terminate();
+    dropped.unregister(worker);
+  };
+  const wakeReader = () => {
+    const w = waiting;
+    waiting = undefined;
+    w?.();
+  };
+  let pending: Uint8Array | undefined; // the rest of a large compressed chunk
+  const feed = async () => {
+    let c: Uint8Array;
+    if (pending) {
+      c = pending;
+      pending = undefined;
+    } else {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await source.read();
+      } catch (e) {
+        if (finished) return;
+        failure = toError(e, sent);
+        stop();
+        wakeReader();
+        return;
+      }
+      if (finished) return;
+      if (r.done) {
+        worker.postMessage({ t: "end" });
+        return;
+      }
+      c = r.value;
+    }
+    // A large chunk goes in pieces, so that inflating and parsing overlap.
+    if (c.length > FEED_PIECE) {
+      pending = c.subarray(FEED_PIECE);
+      c = c.subarray(0, FEED_PIECE);
+    }
+    const own = ownedBuffers.has(c.buffer) && c.byteOffset === 0 &&
+      c.byteLength === c.buffer.byteLength;
+    if (!own) c = c.slice();
+    sent += c.length;
+    worker.postMessage({ t: "in", c }, [c.buffer as ArrayBuffer]);
+  };
+  worker.onmessage = (ev: MessageEvent) => {
+    const m = ev.data as
+      | { t: "need" }
+      | { t: "out"; c: Uint8Array }
+      | { t: "done" }
+      | { t: "error"; name: string; message: string; consumed: number };
+    if (finished) return;
+    switch (m.t) {
+      case "need":
+        void feed();
+        break;
+      case "out":
+        queue.push(m.c);
+        wakeReader();
+        break;
+      case "done":
+        ended = true;
+        stop();
+        wakeReader();
+        break;
+      case "error":
+        failure = toError(
+          m.name === "TypeError" ? new TypeError(m.message) : new Error(m.message),
+          m.consumed,
+        );
+        stop();
+        source.cancel(failure).catch(() => {});
+        wakeReader();
+        break;
+    }
+  };
+  worker.onerror = (ev: ErrorEvent) => {
+    ev.preventDefault();
+    if (finished) return;
+    failure = ev.error ?? new Error(ev.message);
+    stop();
+    source.cancel(failure).catch(() => {});
+    wakeReader();
+  };
+  // Two chunks in flight, so the worker never waits for a round trip.
+  void feed().then(() => feed());
+
+  const out = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      while (queue.length === 0 && !ended && failure === undefined) {
+        await new Promise<void>((r) => waiting = r);
+      }
+      const c = queue.shift();
+      if (c) {
+        controller.enqueue(c);
+        if (!finished) worker.postMessage({ t: "credit", n: c.length });
+      } else if (failure !== undefined) {
+        throw failure;
+      } else controller.close();
+    },
+    cancel(reason) {
+      stop();
+      queue.length = 0;
+      return source.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+  dropped.register(out, worker, worker);
+  return out;
+}
