@@ -325,3 +325,20 @@ Deno.test("gunzipOnWorker: a worker per stream, each ended", async () => {
   );
   outs.forEach((o, i) => assert.deepEqual(o, texts[i]));
 });
+
+Deno.test("openTable: a large gzip'd input of unknown format ends its worker", async () => {
+  const { openTable } = await import("../formats/sniff.ts");
+  const { UnknownFormatError } = await import("../formats/errors.ts");
+  // An HTML page padded with incompressible bytes, over the worker threshold.
+  const noise = new Uint8Array(GUNZIP_WORKER_MIN_BYTES + 65536);
+  for (let i = 0; i < noise.length; i += 65536) {
+    crypto.getRandomValues(noise.subarray(i, i + 65536));
+  }
+  const page = new Uint8Array([...new TextEncoder().encode("<!DOCTYPE html><p>"), ...noise]);
+  const gz = await gzip(page);
+  assert.ok(gz.length >= GUNZIP_WORKER_MIN_BYTES);
+  const workers = await trackWorkers(async () => {
+    await assert.rejects(openTable(gz), UnknownFormatError);
+  });
+  assert.deepEqual(workers, { started: 1, live: 0 });
+});
