@@ -845,14 +845,44 @@ function decodeScalarColumn(
   return false;
 }
 
+/*
+ * Each column loop is a kernel of its own that touches only typed arrays and
+ * the DataView and returns how many nulls it found (their slots listed in
+ * `nulls`, written unconditionally so that the loop has no branch V8 has not
+ * seen run): V8 then optimises it early, on-stack, without deoptimising on
+ * the first null or at the loop's exit. The builder calls are outside.
+ */
+
+let nullScratch = new Int32Array(2048);
+function nullSlots(n: number): Int32Array {
+  if (nullScratch.length < n) nullScratch = new Int32Array(n);
+  return nullScratch;
+}
+
 function float64Column(b: Float64Builder, dv: DataView, o: number, n: number, naxis1: number) {
   const out = b.extend(n);
-  const base = b.length - n;
+  const nulls = nullSlots(n);
+  const k = float64Kernel(dv, o, n, naxis1, out, b.length - n, nulls);
+  if (k !== 0) b.setNulls(nulls, k);
+}
+
+function float64Kernel(
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  out: Float64Array,
+  base: number,
+  nulls: Int32Array,
+): number {
+  let k = 0;
   for (let r = 0, p = o; r < n; r++, p += naxis1) {
     const v = dv.getFloat64(p);
     out[base + r] = v;
-    if (v !== v) b.setNull(base + r);
+    nulls[k] = base + r;
+    k += v !== v ? 1 : 0;
   }
+  return k;
 }
 
 function scaledFloat64Column(
@@ -863,24 +893,59 @@ function scaledFloat64Column(
   naxis1: number,
   c: FitsColumn,
 ) {
-  const z = Number(c.zero), sc = c.scale;
   const out = b.extend(n);
-  const base = b.length - n;
+  const nulls = nullSlots(n);
+  const k = scaledKernel(dv, o, n, naxis1, out, b.length - n, nulls, Number(c.zero), c.scale, 8);
+  if (k !== 0) b.setNulls(nulls, k);
+}
+
+/** D or E (`size` 8 or 4) with TSCAL/TZERO, into Float64. */
+function scaledKernel(
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  out: Float64Array,
+  base: number,
+  nulls: Int32Array,
+  z: number,
+  sc: number,
+  size: number,
+): number {
+  let k = 0;
   for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    const v = dv.getFloat64(p);
+    const v = size === 8 ? dv.getFloat64(p) : dv.getFloat32(p);
     out[base + r] = z + sc * v;
-    if (v !== v) b.setNull(base + r);
+    nulls[k] = base + r;
+    k += v !== v ? 1 : 0;
   }
+  return k;
 }
 
 function float32Column(b: Float32Builder, dv: DataView, o: number, n: number, naxis1: number) {
   const out = b.extend(n);
-  const base = b.length - n;
+  const nulls = nullSlots(n);
+  const k = float32Kernel(dv, o, n, naxis1, out, b.length - n, nulls);
+  if (k !== 0) b.setNulls(nulls, k);
+}
+
+function float32Kernel(
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  out: Float32Array,
+  base: number,
+  nulls: Int32Array,
+): number {
+  let k = 0;
   for (let r = 0, p = o; r < n; r++, p += naxis1) {
     const v = dv.getFloat32(p);
     out[base + r] = v;
-    if (v !== v) b.setNull(base + r);
+    nulls[k] = base + r;
+    k += v !== v ? 1 : 0;
   }
+  return k;
 }
 
 function scaledFloat32Column(
@@ -891,14 +956,10 @@ function scaledFloat32Column(
   naxis1: number,
   c: FitsColumn,
 ) {
-  const z = Number(c.zero), sc = c.scale;
   const out = b.extend(n);
-  const base = b.length - n;
-  for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    const v = dv.getFloat32(p);
-    out[base + r] = z + sc * v;
-    if (v !== v) b.setNull(base + r);
-  }
+  const nulls = nullSlots(n);
+  const k = scaledKernel(dv, o, n, naxis1, out, b.length - n, nulls, Number(c.zero), c.scale, 4);
+  if (k !== 0) b.setNulls(nulls, k);
 }
 
 /** K, raw or unsigned (TZERO 2^63: the sign bit flipped), TNULL compared on the raw words. */
@@ -910,23 +971,54 @@ function int64Column(
   naxis1: number,
   c: FitsColumn,
 ) {
-  const flip = c.mode === "unsigned" ? 0x80000000 : 0;
-  const hasNull = c.tnull !== undefined;
   let nlo = 0, nhi = 0;
-  if (hasNull) {
-    const big = BigInt.asUintN(64, BigInt(c.tnull!));
+  if (c.tnull !== undefined) {
+    const big = BigInt.asUintN(64, BigInt(c.tnull));
     nlo = Number(big & 0xffffffffn) | 0;
     nhi = Number(big >> 32n) | 0;
   }
   const out = b.extend(n);
-  const base = b.length - n;
+  const nulls = nullSlots(n);
+  const k = int64Kernel(
+    dv,
+    o,
+    n,
+    naxis1,
+    out,
+    b.length - n,
+    nulls,
+    c.mode === "unsigned" ? 0x80000000 : 0,
+    nlo,
+    nhi,
+    c.tnull === undefined ? 1 : 0,
+  );
+  if (k !== 0) b.setNulls(nulls, k);
+}
+
+/** `noNull` is 1 when there is no TNULL (then no value matches). */
+function int64Kernel(
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  out: Int32Array,
+  base: number,
+  nulls: Int32Array,
+  flip: number,
+  nlo: number,
+  nhi: number,
+  noNull: number,
+): number {
+  let k = 0;
   for (let r = 0, p = o; r < n; r++, p += naxis1) {
     const hi = dv.getInt32(p), lo = dv.getInt32(p + 4);
     const w = 2 * (base + r);
     out[w] = lo;
     out[w + 1] = hi ^ flip;
-    if (hasNull && lo === nlo && hi === nhi) b.setNull(base + r);
+    nulls[k] = base + r;
+    k += ((lo ^ nlo) | (hi ^ nhi) | noNull) === 0 ? 1 : 0;
   }
+  return k;
 }
 
 function int32Column(
@@ -938,12 +1030,29 @@ function int32Column(
   nul: number,
 ) {
   const out = b.extend(n);
-  const base = b.length - n;
+  const nulls = nullSlots(n);
+  const k = int32Kernel(dv, o, n, naxis1, out, b.length - n, nulls, nul);
+  if (k !== 0) b.setNulls(nulls, k);
+}
+
+function int32Kernel(
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  out: Int32Array,
+  base: number,
+  nulls: Int32Array,
+  nul: number,
+): number {
+  let k = 0;
   for (let r = 0, p = o; r < n; r++, p += naxis1) {
     const v = dv.getInt32(p);
     out[base + r] = v;
-    if (v === nul) b.setNull(base + r);
+    nulls[k] = base + r;
+    k += v === nul ? 1 : 0;
   }
+  return k;
 }
 
 function int16Column(
@@ -955,12 +1064,29 @@ function int16Column(
   nul: number,
 ) {
   const out = b.extend(n);
-  const base = b.length - n;
+  const nulls = nullSlots(n);
+  const k = int16Kernel(dv, o, n, naxis1, out, b.length - n, nulls, nul);
+  if (k !== 0) b.setNulls(nulls, k);
+}
+
+function int16Kernel(
+  dv: DataView,
+  o: number,
+  n: number,
+  naxis1: number,
+  out: Int16Array,
+  base: number,
+  nulls: Int32Array,
+  nul: number,
+): number {
+  let k = 0;
   for (let r = 0, p = o; r < n; r++, p += naxis1) {
     const v = dv.getInt16(p);
     out[base + r] = v;
-    if (v === nul) b.setNull(base + r);
+    nulls[k] = base + r;
+    k += v === nul ? 1 : 0;
   }
+  return k;
 }
 
 function uint8Column(
@@ -972,24 +1098,63 @@ function uint8Column(
   nul: number,
 ) {
   const out = b.extend(n);
-  const base = b.length - n;
+  const nulls = nullSlots(n);
+  const k = uint8Kernel(bytes, o, n, naxis1, out, b.length - n, nulls, nul);
+  if (k !== 0) b.setNulls(nulls, k);
+}
+
+function uint8Kernel(
+  bytes: Uint8Array,
+  o: number,
+  n: number,
+  naxis1: number,
+  out: Uint8Array,
+  base: number,
+  nulls: Int32Array,
+  nul: number,
+): number {
+  let k = 0;
   for (let r = 0, p = o; r < n; r++, p += naxis1) {
     const v = bytes[p];
     out[base + r] = v;
-    if (v === nul) b.setNull(base + r);
+    nulls[k] = base + r;
+    k += v === nul ? 1 : 0;
   }
+  return k;
 }
 
-/** L: 'T' true, 'F' false, anything else null. */
+/** FITS L bytes: 1 for 'T'; null unless 'T' or 'F'. */
+const L_TRUE = new Uint8Array(256);
+const L_NULL = new Uint8Array(256).fill(1);
+L_TRUE[0x54] = 1;
+L_NULL[0x54] = 0;
+L_NULL[0x46] = 0;
+
 function logicalColumn(b: BoolBuilder, bytes: Uint8Array, o: number, n: number, naxis1: number) {
   const out = b.extend(n);
-  const base = b.length - n;
+  const nulls = nullSlots(n);
+  const k = logicalKernel(bytes, o, n, naxis1, out, b.length - n, nulls);
+  if (k !== 0) b.setNulls(nulls, k);
+}
+
+function logicalKernel(
+  bytes: Uint8Array,
+  o: number,
+  n: number,
+  naxis1: number,
+  out: Uint8Array,
+  base: number,
+  nulls: Int32Array,
+): number {
+  let k = 0;
   for (let r = 0, p = o; r < n; r++, p += naxis1) {
     const v = bytes[p];
     const i = base + r;
-    if (v === 0x54) out[i >> 3] |= 1 << (i & 7);
-    else if (v !== 0x46) b.setNull(i);
+    out[i >> 3] |= L_TRUE[v] << (i & 7);
+    nulls[k] = i;
+    k += L_NULL[v];
   }
+  return k;
 }
 
 /** A: the bytes up to the first NUL, trailing blanks dropped; empty is null. */
@@ -1002,26 +1167,37 @@ function stringColumn(
   w: number,
 ) {
   b.reserve(n, n * w);
-  const offsets = b.rawOffsets();
-  const out = b.rawBytes();
-  const base = b.length;
-  let at = offsets[base];
-  let empty = 0;
-  for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    let e = p;
-    const limit = p + w;
-    while (e < limit && bytes[e] !== 0) e++;
-    while (e > p && bytes[e - 1] === 0x20) e--;
-    if (e === p) empty++;
-    for (let k = p; k < e; k++) out[at++] = bytes[k];
-    offsets[base + r + 1] = at;
-  }
+  const nulls = nullSlots(n);
+  const k = stringKernel(bytes, o, n, naxis1, w, b.rawOffsets(), b.rawBytes(), b.length, nulls);
   b.commitRaw(n);
-  if (empty !== 0) {
-    for (let r = 0; r < n; r++) {
-      if (offsets[base + r + 1] === offsets[base + r]) b.setNull(base + r);
-    }
+  if (k !== 0) b.setNulls(nulls, k);
+}
+
+function stringKernel(
+  bytes: Uint8Array,
+  o: number,
+  n: number,
+  naxis1: number,
+  w: number,
+  offsets: Int32Array,
+  out: Uint8Array,
+  base: number,
+  nulls: Int32Array,
+): number {
+  let at = offsets[base];
+  let k = 0;
+  for (let r = 0, p = o; r < n; r++, p += naxis1) {
+    // Copy up to the first NUL, then take the trailing blanks back.
+    const start = at;
+    let q = p;
+    const limit = p + w;
+    while (q < limit && bytes[q] !== 0) out[at++] = bytes[q++];
+    while (at > start && out[at - 1] === 0x20) at--;
+    offsets[base + r + 1] = at;
+    nulls[k] = base + r;
+    k += at === start ? 1 : 0;
   }
+  return k;
 }
 
 /**

@@ -242,6 +242,16 @@ export class Int8Builder implements NumberBuilder<Int8> {
     this.#data[i] = 0;
     this.#validity.clear(i, this.#length);
   }
+  /** Turns the slots `indices[0..count)` (already appended) into nulls. */
+  setNulls(indices: Int32Array, count: number): void {
+    const data = this.#data;
+    const length = this.#length;
+    for (let k = 0; k < count; k++) {
+      const i = indices[k];
+      data[i] = 0;
+      this.#validity.clear(i, length);
+    }
+  }
   #grow(min: number): void {
     const n = new Int8Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -327,6 +337,16 @@ export class Int16Builder implements NumberBuilder<Int16> {
   setNull(i: number): void {
     this.#data[i] = 0;
     this.#validity.clear(i, this.#length);
+  }
+  /** Turns the slots `indices[0..count)` (already appended) into nulls. */
+  setNulls(indices: Int32Array, count: number): void {
+    const data = this.#data;
+    const length = this.#length;
+    for (let k = 0; k < count; k++) {
+      const i = indices[k];
+      data[i] = 0;
+      this.#validity.clear(i, length);
+    }
   }
   #grow(min: number): void {
     const n = new Int16Array(Math.max(min, this.#data.length * 2));
@@ -414,6 +434,16 @@ export class Int32Builder implements NumberBuilder<Int32> {
     this.#data[i] = 0;
     this.#validity.clear(i, this.#length);
   }
+  /** Turns the slots `indices[0..count)` (already appended) into nulls. */
+  setNulls(indices: Int32Array, count: number): void {
+    const data = this.#data;
+    const length = this.#length;
+    for (let k = 0; k < count; k++) {
+      const i = indices[k];
+      data[i] = 0;
+      this.#validity.clear(i, length);
+    }
+  }
   #grow(min: number): void {
     const n = new Int32Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -499,6 +529,16 @@ export class Uint8Builder implements NumberBuilder<Uint8> {
   setNull(i: number): void {
     this.#data[i] = 0;
     this.#validity.clear(i, this.#length);
+  }
+  /** Turns the slots `indices[0..count)` (already appended) into nulls. */
+  setNulls(indices: Int32Array, count: number): void {
+    const data = this.#data;
+    const length = this.#length;
+    for (let k = 0; k < count; k++) {
+      const i = indices[k];
+      data[i] = 0;
+      this.#validity.clear(i, length);
+    }
   }
   #grow(min: number): void {
     const n = new Uint8Array(Math.max(min, this.#data.length * 2));
@@ -586,6 +626,16 @@ export class Uint16Builder implements NumberBuilder<Uint16> {
     this.#data[i] = 0;
     this.#validity.clear(i, this.#length);
   }
+  /** Turns the slots `indices[0..count)` (already appended) into nulls. */
+  setNulls(indices: Int32Array, count: number): void {
+    const data = this.#data;
+    const length = this.#length;
+    for (let k = 0; k < count; k++) {
+      const i = indices[k];
+      data[i] = 0;
+      this.#validity.clear(i, length);
+    }
+  }
   #grow(min: number): void {
     const n = new Uint16Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -672,6 +722,16 @@ export class Uint32Builder implements NumberBuilder<Uint32> {
     this.#data[i] = 0;
     this.#validity.clear(i, this.#length);
   }
+  /** Turns the slots `indices[0..count)` (already appended) into nulls. */
+  setNulls(indices: Int32Array, count: number): void {
+    const data = this.#data;
+    const length = this.#length;
+    for (let k = 0; k < count; k++) {
+      const i = indices[k];
+      data[i] = 0;
+      this.#validity.clear(i, length);
+    }
+  }
   #grow(min: number): void {
     const n = new Uint32Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -757,6 +817,16 @@ export class Float32Builder implements NumberBuilder<Float32> {
   setNull(i: number): void {
     this.#data[i] = NaN;
     this.#validity.clear(i, this.#length);
+  }
+  /** Turns the slots `indices[0..count)` (already appended) into nulls. */
+  setNulls(indices: Int32Array, count: number): void {
+    const data = this.#data;
+    const length = this.#length;
+    for (let k = 0; k < count; k++) {
+      const i = indices[k];
+      data[i] = NaN;
+      this.#validity.clear(i, length);
+    }
   }
   #grow(min: number): void {
     const n = new Float32Array(Math.max(min, this.#data.length * 2));
@@ -855,6 +925,16 @@ export class Float64Builder implements NumberBuilder<Float64> {
     this.#data[i] = NaN;
     this.#validity.clear(i, this.#length);
   }
+  /** Turns the slots `indices[0..count)` (already appended) into nulls. */
+  setNulls(indices: Int32Array, count: number): void {
+    const data = this.#data;
+    const length = this.#length;
+    for (let k = 0; k < count; k++) {
+      const i = indices[k];
+      data[i] = NaN;
+      this.#validity.clear(i, length);
+    }
+  }
   #grow(min: number): void {
     const n = new Float64Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -896,6 +976,8 @@ export interface BigIntBuilder<T extends DataType = DataType> extends ColumnBuil
   extend(n: number): Int32Array;
   /** Turns slot `i` (already appended) into a null. */
   setNull(i: number): void;
+  /** Turns the slots `indices[0..count)` (already appended) into nulls. */
+  setNulls(indices: Int32Array, count: number): void;
 }
 
 /** The constructor of a 64-bit integer builder. */
@@ -965,6 +1047,16 @@ function bigIntBuilderClass<T extends DataType>(
       this.#words[2 * i] = 0;
       this.#words[2 * i + 1] = 0;
       this.#validity.clear(i, this.#length);
+    }
+    setNulls(indices: Int32Array, count: number): void {
+      const words = this.#words;
+      const length = this.#length;
+      for (let k = 0; k < count; k++) {
+        const i = indices[k];
+        words[2 * i] = 0;
+        words[2 * i + 1] = 0;
+        this.#validity.clear(i, length);
+      }
     }
     #grow(min: number): void {
       const n = new Int32Array(Math.max(min * 2, this.#words.length * 2));
@@ -1086,6 +1178,16 @@ export class BoolBuilder implements ColumnBuilder<Bool> {
   setNull(i: number): void {
     this.#bits[i >> 3] &= ~(1 << (i & 7));
     this.#validity.clear(i, this.#length);
+  }
+  /** Turns the slots `indices[0..count)` (already appended) into nulls. */
+  setNulls(indices: Int32Array, count: number): void {
+    const bits = this.#bits;
+    const length = this.#length;
+    for (let k = 0; k < count; k++) {
+      const i = indices[k];
+      bits[i >> 3] &= ~(1 << (i & 7));
+      this.#validity.clear(i, length);
+    }
   }
   #grow(): void {
     const n = new Uint8Array(this.#bits.length * 2);
@@ -1221,6 +1323,11 @@ export class Utf8Builder implements ColumnBuilder<Utf8> {
   /** Turns slot `i` (already appended) into a null; it should be empty. */
   setNull(i: number): void {
     this.#validity.clear(i, this.#length);
+  }
+  /** Turns the slots `indices[0..count)` (already appended, empty) into nulls. */
+  setNulls(indices: Int32Array, count: number): void {
+    const length = this.#length;
+    for (let k = 0; k < count; k++) this.#validity.clear(indices[k], length);
   }
   #push(end: number, isNull = false): void {
     const i = this.#length;

@@ -121,6 +121,20 @@ export function blockDecoder(
   };
 }
 
+/*
+ * Each column loop is a kernel of its own that touches only typed arrays and
+ * the DataView, and returns how many nulls it found (their slots listed in
+ * `nulls`, written unconditionally so that the loop has no branch V8 has not
+ * seen run): V8 optimises it early, on-stack, and does not deoptimise it on
+ * the first null or at the loop's exit. The builder calls are outside.
+ */
+
+let nullScratch = new Int32Array(2048);
+function nullSlots(n: number): Int32Array {
+  if (nullScratch.length < n) nullScratch = new Int32Array(n);
+  return nullScratch;
+}
+
 function float64Decoder(
   b: Float64Builder,
   off: number,
@@ -129,13 +143,45 @@ function float64Decoder(
 ): BlockDecoder {
   return (bin, dv, p0, n, rowSize) => {
     const out = b.extend(n);
-    const base = b.length - n;
-    for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-      const v = dv.getFloat64(p + off);
-      out[base + r] = v;
-      if (v !== v || (bin[p + maskByte] & maskBit) !== 0) b.setNull(base + r);
-    }
+    const nulls = nullSlots(n);
+    const k = float64Kernel(
+      bin,
+      dv,
+      p0,
+      n,
+      rowSize,
+      off,
+      maskByte,
+      maskBit,
+      out,
+      b.length - n,
+      nulls,
+    );
+    if (k !== 0) b.setNulls(nulls, k);
   };
+}
+
+function float64Kernel(
+  bin: Uint8Array,
+  dv: DataView,
+  p0: number,
+  n: number,
+  rowSize: number,
+  off: number,
+  maskByte: number,
+  maskBit: number,
+  out: Float64Array,
+  base: number,
+  nulls: Int32Array,
+): number {
+  let k = 0;
+  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
+    const v = dv.getFloat64(p + off);
+    out[base + r] = v;
+    nulls[k] = base + r;
+    k += v !== v || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
+  }
+  return k;
 }
 
 function float32Decoder(
@@ -146,13 +192,45 @@ function float32Decoder(
 ): BlockDecoder {
   return (bin, dv, p0, n, rowSize) => {
     const out = b.extend(n);
-    const base = b.length - n;
-    for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-      const v = dv.getFloat32(p + off);
-      out[base + r] = v;
-      if (v !== v || (bin[p + maskByte] & maskBit) !== 0) b.setNull(base + r);
-    }
+    const nulls = nullSlots(n);
+    const k = float32Kernel(
+      bin,
+      dv,
+      p0,
+      n,
+      rowSize,
+      off,
+      maskByte,
+      maskBit,
+      out,
+      b.length - n,
+      nulls,
+    );
+    if (k !== 0) b.setNulls(nulls, k);
   };
+}
+
+function float32Kernel(
+  bin: Uint8Array,
+  dv: DataView,
+  p0: number,
+  n: number,
+  rowSize: number,
+  off: number,
+  maskByte: number,
+  maskBit: number,
+  out: Float32Array,
+  base: number,
+  nulls: Int32Array,
+): number {
+  let k = 0;
+  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
+    const v = dv.getFloat32(p + off);
+    out[base + r] = v;
+    nulls[k] = base + r;
+    k += v !== v || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
+  }
+  return k;
 }
 
 function int64Decoder(
@@ -162,22 +240,61 @@ function int64Decoder(
   maskByte: number,
   maskBit: number,
 ): BlockDecoder {
-  const hasNull = spec.hasNullLong;
+  const noNull = spec.hasNullLong ? 0 : 1;
   const nullLo = spec.nullLo, nullHi = spec.nullHi;
   return (bin, dv, p0, n, rowSize) => {
     const out = b.extend(n);
-    const base = b.length - n;
-    for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-      const hi = dv.getInt32(p + off);
-      const lo = dv.getInt32(p + off + 4);
-      const w = 2 * (base + r);
-      out[w] = lo;
-      out[w + 1] = hi;
-      if (
-        (bin[p + maskByte] & maskBit) !== 0 || (hasNull && lo === nullLo && hi === nullHi)
-      ) b.setNull(base + r);
-    }
+    const nulls = nullSlots(n);
+    const k = int64Kernel(
+      bin,
+      dv,
+      p0,
+      n,
+      rowSize,
+      off,
+      maskByte,
+      maskBit,
+      out,
+      b.length - n,
+      nulls,
+      nullLo,
+      nullHi,
+      noNull,
+    );
+    if (k !== 0) b.setNulls(nulls, k);
   };
+}
+
+/** `noNull` is 1 when the FIELD has no null sentinel (then no value matches). */
+function int64Kernel(
+  bin: Uint8Array,
+  dv: DataView,
+  p0: number,
+  n: number,
+  rowSize: number,
+  off: number,
+  maskByte: number,
+  maskBit: number,
+  out: Int32Array,
+  base: number,
+  nulls: Int32Array,
+  nullLo: number,
+  nullHi: number,
+  noNull: number,
+): number {
+  let k = 0;
+  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
+    const hi = dv.getInt32(p + off);
+    const lo = dv.getInt32(p + off + 4);
+    const w = 2 * (base + r);
+    out[w] = lo;
+    out[w + 1] = hi;
+    nulls[k] = base + r;
+    k += ((lo ^ nullLo) | (hi ^ nullHi) | noNull) === 0 || (bin[p + maskByte] & maskBit) !== 0
+      ? 1
+      : 0;
+  }
+  return k;
 }
 
 function int32Decoder(
@@ -189,13 +306,35 @@ function int32Decoder(
 ): BlockDecoder {
   return (bin, dv, p0, n, rowSize) => {
     const out = b.extend(n);
+    const nulls = nullSlots(n);
     const base = b.length - n;
-    for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-      const v = dv.getInt32(p + off);
-      out[base + r] = v;
-      if (v === nul || (bin[p + maskByte] & maskBit) !== 0) b.setNull(base + r);
-    }
+    const k = int32Kernel(bin, dv, p0, n, rowSize, off, maskByte, maskBit, out, base, nulls, nul);
+    if (k !== 0) b.setNulls(nulls, k);
   };
+}
+
+function int32Kernel(
+  bin: Uint8Array,
+  dv: DataView,
+  p0: number,
+  n: number,
+  rowSize: number,
+  off: number,
+  maskByte: number,
+  maskBit: number,
+  out: Int32Array,
+  base: number,
+  nulls: Int32Array,
+  nul: number,
+): number {
+  let k = 0;
+  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
+    const v = dv.getInt32(p + off);
+    out[base + r] = v;
+    nulls[k] = base + r;
+    k += v === nul || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
+  }
+  return k;
 }
 
 function int16Decoder(
@@ -207,13 +346,35 @@ function int16Decoder(
 ): BlockDecoder {
   return (bin, dv, p0, n, rowSize) => {
     const out = b.extend(n);
+    const nulls = nullSlots(n);
     const base = b.length - n;
-    for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-      const v = dv.getInt16(p + off);
-      out[base + r] = v;
-      if (v === nul || (bin[p + maskByte] & maskBit) !== 0) b.setNull(base + r);
-    }
+    const k = int16Kernel(bin, dv, p0, n, rowSize, off, maskByte, maskBit, out, base, nulls, nul);
+    if (k !== 0) b.setNulls(nulls, k);
   };
+}
+
+function int16Kernel(
+  bin: Uint8Array,
+  dv: DataView,
+  p0: number,
+  n: number,
+  rowSize: number,
+  off: number,
+  maskByte: number,
+  maskBit: number,
+  out: Int16Array,
+  base: number,
+  nulls: Int32Array,
+  nul: number,
+): number {
+  let k = 0;
+  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
+    const v = dv.getInt16(p + off);
+    out[base + r] = v;
+    nulls[k] = base + r;
+    k += v === nul || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
+  }
+  return k;
 }
 
 function uint8Decoder(
@@ -225,14 +386,44 @@ function uint8Decoder(
 ): BlockDecoder {
   return (bin, _dv, p0, n, rowSize) => {
     const out = b.extend(n);
+    const nulls = nullSlots(n);
     const base = b.length - n;
-    for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-      const v = bin[p + off];
-      out[base + r] = v;
-      if (v === nul || (bin[p + maskByte] & maskBit) !== 0) b.setNull(base + r);
-    }
+    const k = uint8Kernel(bin, p0, n, rowSize, off, maskByte, maskBit, out, base, nulls, nul);
+    if (k !== 0) b.setNulls(nulls, k);
   };
 }
+
+function uint8Kernel(
+  bin: Uint8Array,
+  p0: number,
+  n: number,
+  rowSize: number,
+  off: number,
+  maskByte: number,
+  maskBit: number,
+  out: Uint8Array,
+  base: number,
+  nulls: Int32Array,
+  nul: number,
+): number {
+  let k = 0;
+  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
+    const v = bin[p + off];
+    out[base + r] = v;
+    nulls[k] = base + r;
+    k += v === nul || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
+  }
+  return k;
+}
+
+/** BINARY boolean bytes: T t 1 true, F f 0 false, anything else null; bit: the top bit. */
+const BOOL_TRUE = new Uint8Array(256);
+const BOOL_NULL = new Uint8Array(256).fill(1);
+const BIT_TRUE = new Uint8Array(256);
+const BIT_NULL = new Uint8Array(256);
+for (const c of [0x54, 0x74, 0x31]) BOOL_TRUE[c] = 1;
+for (const c of [0x54, 0x74, 0x31, 0x46, 0x66, 0x30]) BOOL_NULL[c] = 0;
+for (let c = 0x80; c < 256; c++) BIT_TRUE[c] = 1;
 
 function boolDecoder(
   b: BoolBuilder,
@@ -241,22 +432,53 @@ function boolDecoder(
   maskByte: number,
   maskBit: number,
 ): BlockDecoder {
+  const isTrue = bit ? BIT_TRUE : BOOL_TRUE;
+  const isNull = bit ? BIT_NULL : BOOL_NULL;
   return (bin, _dv, p0, n, rowSize) => {
     const out = b.extend(n);
+    const nulls = nullSlots(n);
     const base = b.length - n;
-    for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-      const c = bin[p + off];
-      const i = base + r;
-      if ((bin[p + maskByte] & maskBit) !== 0) b.setNull(i);
-      else if (bit) {
-        if ((c & 0x80) !== 0) out[i >> 3] |= 1 << (i & 7);
-      } else {
-        const v = boolByte(c);
-        if (v === 1) out[i >> 3] |= 1 << (i & 7);
-        else if (v < 0) b.setNull(i);
-      }
-    }
+    const k = boolKernel(
+      bin,
+      p0,
+      n,
+      rowSize,
+      off,
+      maskByte,
+      maskBit,
+      out,
+      base,
+      nulls,
+      isTrue,
+      isNull,
+    );
+    if (k !== 0) b.setNulls(nulls, k);
   };
+}
+
+function boolKernel(
+  bin: Uint8Array,
+  p0: number,
+  n: number,
+  rowSize: number,
+  off: number,
+  maskByte: number,
+  maskBit: number,
+  out: Uint8Array,
+  base: number,
+  nulls: Int32Array,
+  isTrue: Uint8Array,
+  isNull: Uint8Array,
+): number {
+  let k = 0;
+  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
+    const c = bin[p + off];
+    const i = base + r;
+    out[i >> 3] |= isTrue[c] << (i & 7);
+    nulls[k] = i;
+    k += isNull[c] | ((bin[p + maskByte] & maskBit) !== 0 ? 1 : 0);
+  }
+  return k;
 }
 
 /** Fixed-width char: the bytes up to the trailing NULs, copied as UTF-8. */
@@ -269,28 +491,55 @@ function charDecoder(
 ): BlockDecoder {
   return (bin, _dv, p0, n, rowSize) => {
     b.reserve(n, n * width);
-    const offsets = b.rawOffsets();
-    const bytes = b.rawBytes();
-    const base = b.length;
-    let at = offsets[base];
-    let nulls = 0;
-    for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-      if ((bin[p + maskByte] & maskBit) !== 0) nulls++;
-      else {
-        const s = p + off;
-        let e = s + width;
-        while (e > s && bin[e - 1] === 0) e--;
-        for (let k = s; k < e; k++) bytes[at++] = bin[k];
-      }
-      offsets[base + r + 1] = at;
-    }
+    const nulls = nullSlots(n);
+    const k = charKernel(
+      bin,
+      p0,
+      n,
+      rowSize,
+      off,
+      maskByte,
+      maskBit,
+      width,
+      b.rawOffsets(),
+      b.rawBytes(),
+      b.length,
+      nulls,
+    );
     b.commitRaw(n);
-    if (nulls !== 0) {
-      for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-        if ((bin[p + maskByte] & maskBit) !== 0) b.setNull(base + r);
-      }
-    }
+    if (k !== 0) b.setNulls(nulls, k);
   };
+}
+
+/** Null rows get an empty slot. */
+function charKernel(
+  bin: Uint8Array,
+  p0: number,
+  n: number,
+  rowSize: number,
+  off: number,
+  maskByte: number,
+  maskBit: number,
+  width: number,
+  offsets: Int32Array,
+  out: Uint8Array,
+  base: number,
+  nulls: Int32Array,
+): number {
+  let at = offsets[base];
+  let k = 0;
+  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
+    const isNull = (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
+    const s = p + off;
+    // Without a null flag, the bytes up to the trailing NULs.
+    let e = isNull === 0 ? s + width : s;
+    while (e > s && bin[e - 1] === 0) e--;
+    for (let q = s; q < e; q++) out[at++] = bin[q];
+    offsets[base + r + 1] = at;
+    nulls[k] = base + r;
+    k += isNull;
+  }
+  return k;
 }
 
 /**
@@ -411,26 +660,52 @@ export function appendBinary(
     return off + size;
   }
   const items = list.values;
+  // Numeric items (never null inside an array): written straight into the item array.
   switch (kind) {
     case K_DOUBLE:
-      for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getFloat64(off + 8 * k));
-      break;
-    case K_FLOAT:
-      for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getFloat32(off + 4 * k));
-      break;
-    case K_LONG:
-      for (let k = 0; k < n; k++) {
-        (items as BigIntBuilder).appendWords(
-          dv.getInt32(off + 8 * k + 4),
-          dv.getInt32(off + 8 * k),
-        );
+      if (items instanceof Float64Builder) {
+        const out = items.extend(n);
+        const base = items.length - n;
+        for (let k = 0; k < n; k++) out[base + k] = dv.getFloat64(off + 8 * k);
+      } else {
+        for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getFloat64(off + 8 * k));
       }
       break;
+    case K_FLOAT:
+      if (items instanceof Float32Builder) {
+        const out = items.extend(n);
+        const base = items.length - n;
+        for (let k = 0; k < n; k++) out[base + k] = dv.getFloat32(off + 4 * k);
+      } else {
+        for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getFloat32(off + 4 * k));
+      }
+      break;
+    case K_LONG: {
+      const out = (items as BigIntBuilder).extend(n);
+      const base = 2 * (items.length - n);
+      for (let k = 0; k < n; k++) {
+        out[base + 2 * k] = dv.getInt32(off + 8 * k + 4);
+        out[base + 2 * k + 1] = dv.getInt32(off + 8 * k);
+      }
+      break;
+    }
     case K_INT:
-      for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getInt32(off + 4 * k));
+      if (items instanceof Int32Builder) {
+        const out = items.extend(n);
+        const base = items.length - n;
+        for (let k = 0; k < n; k++) out[base + k] = dv.getInt32(off + 4 * k);
+      } else {
+        for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getInt32(off + 4 * k));
+      }
       break;
     case K_SHORT:
-      for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getInt16(off + 2 * k));
+      if (items instanceof Int16Builder) {
+        const out = items.extend(n);
+        const base = items.length - n;
+        for (let k = 0; k < n; k++) out[base + k] = dv.getInt16(off + 2 * k);
+      } else {
+        for (let k = 0; k < n; k++) (items as NumberBuilder).append(dv.getInt16(off + 2 * k));
+      }
       break;
     case K_UBYTE:
       for (let k = 0; k < n; k++) (items as NumberBuilder).append(bytes[off + k]);
