@@ -236,15 +236,19 @@ Deno.test("openByteStream: large gzip inflated on a worker, small in this thread
   assert.ok(small.length < GUNZIP_WORKER_MIN_BYTES && big.length >= GUNZIP_WORKER_MIN_BYTES);
   const expectBig = await readAllBytes(gunzipStream(toByteStream(big)));
 
-  // Known size (bytes), unknown size (a stream of chunks), and an open file.
+  // Known sizes: bytes, a Blob, an open file, a Response with a Content-Length.
   const path = await Deno.makeTempFile();
   await Deno.writeFile(path, big);
   try {
     for (
       const [name, make] of [
         ["bytes", () => big],
-        ["stream", () => chunked(big, 65536)],
+        ["blob", () => new Blob([big as BlobPart])],
         ["file", () => Deno.openSync(path)],
+        ["response", () =>
+          new Response(chunked(big, 65536), {
+            headers: { "content-length": String(big.length) },
+          })],
       ] as const
     ) {
       let bytes: Uint8Array = new Uint8Array(0);
@@ -257,6 +261,19 @@ Deno.test("openByteStream: large gzip inflated on a worker, small in this thread
   } finally {
     await Deno.remove(path);
   }
+  // A stream of unknown size is inflated in this thread, unless asked.
+  assert.equal(
+    await countWorkers(async () =>
+      void await readAllBytes(await openByteStream(chunked(big, 65536)))
+    ),
+    0,
+  );
+  assert.equal(
+    await countWorkers(async () => {
+      void await readAllBytes(await openByteStream(chunked(big, 65536), { gunzipWorker: true }));
+    }),
+    1,
+  );
   assert.equal(
     await countWorkers(async () => void await readAllBytes(await openByteStream(small))),
     0,
@@ -285,11 +302,16 @@ Deno.test("openByteStream: maxBytes and abort stop the worker with the usual err
   const big = await gzip(tableText(600_000));
   const workers = await trackWorkers(async () => {
     await assert.rejects(
-      readAllBytes(await openByteStream(chunked(big, 65536), { maxBytes: 1 << 20 })),
+      readAllBytes(
+        await openByteStream(chunked(big, 65536), { maxBytes: 1 << 20, gunzipWorker: true }),
+      ),
       SizeLimitError,
     );
     const ctrl = new AbortController();
-    const s = await openByteStream(chunked(big, 65536), { signal: ctrl.signal });
+    const s = await openByteStream(chunked(big, 65536), {
+      signal: ctrl.signal,
+      gunzipWorker: true,
+    });
     const reader = s.getReader();
     await reader.read();
     ctrl.abort(new Error("stop"));

@@ -39,9 +39,9 @@ export interface ByteSourceOptions {
   gunzip?: boolean;
   /**
    * Inflate gzip on a worker thread, overlapped with parsing on this one:
-   * `true` always, `false` never; by default when the compressed input is at
-   * least {@linkcode GUNZIP_WORKER_MIN_BYTES} (a known size, else the first
-   * bytes are buffered up to that much to decide).
+   * `true` always, `false` never; by default when the input's size is known
+   * (bytes, a `Blob`, an open `Deno.FsFile`, a `Response` with a
+   * `Content-Length`) and at least {@linkcode GUNZIP_WORKER_MIN_BYTES}.
    */
   gunzipWorker?: boolean;
 }
@@ -260,16 +260,10 @@ export async function openByteStream(
     const peeked = await peekBytes(stream, 2);
     stream = peeked.stream;
     if (isGzip(peeked.head)) {
-      let worker = options.gunzipWorker;
-      if (worker === undefined) {
-        const size = await knownSize(source);
-        if (size !== undefined) worker = size >= GUNZIP_WORKER_MIN_BYTES;
-        else {
-          const ahead = await peekBytes(stream, GUNZIP_WORKER_MIN_BYTES);
-          stream = ahead.stream;
-          worker = ahead.head.length >= GUNZIP_WORKER_MIN_BYTES;
-        }
-      }
+      // A stream of unknown size is inflated here: waiting for enough bytes
+      // to decide would delay parsing a download.
+      const worker = options.gunzipWorker ??
+        ((await knownSize(source)) ?? 0) >= GUNZIP_WORKER_MIN_BYTES;
       stream = gunzipStream(stream, { worker });
     }
   }
