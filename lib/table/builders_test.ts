@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  type Data,
   Field,
   FixedSizeList,
   Float64,
@@ -17,10 +18,13 @@ import {
   BoolBuilder,
   builderFor,
   buildersFor,
+  type ColumnBuilder,
   finishBatch,
   FixedSizeListBuilder,
   Float32Builder,
+  Float64Builder,
   Int16Builder,
+  Int32Builder,
   Int64Builder,
   Int8Builder,
   ListBuilder,
@@ -172,4 +176,81 @@ Deno.test("finishBatch() refuses builders of different lengths", () => {
   a.append(1);
   assert.throws(() => finishBatch(schema, [a, b]), /Column "b" has 0 values, expected 1/);
   assert.throws(() => finishBatch(schema, [a]), RangeError);
+});
+
+Deno.test("bulk API: extend(), setNull(s)() and Utf8 reserve()/commitRaw() match value-by-value appends", () => {
+  const n = 3000;
+  const isNull = (i: number) => i % 7 === 3 || (i > 1500 && i < 1510);
+  // Reference builders, value by value.
+  const f = new Float64Builder(), i32 = new Int32Builder(), i64 = new Int64Builder();
+  const bo = new BoolBuilder(), s = new Utf8Builder();
+  // Bulk builders: a few values by value first (so that nulls precede bulk
+  // slots), then blocks of 1, 500 and the rest.
+  const bf = new Float64Builder(), bi = new Int32Builder(), bl = new Int64Builder();
+  const bb = new BoolBuilder(), bs = new Utf8Builder();
+  const text = (i: number) => (i % 5 === 0 ? "" : `v${i}`);
+  const enc = new TextEncoder();
+  for (let i = 0; i < n; i++) {
+    if (isNull(i)) {
+      f.appendNull(), i32.appendNull(), i64.appendNull(), bo.appendNull(), s.appendNull();
+    } else {
+      f.append(i / 3), i32.append(-i), i64.appendWords(i, -i), bo.append(i % 3 === 0);
+      s.appendString(text(i));
+    }
+  }
+  const head = 4; // row 3 is null: the validity bitmap exists before the bulk blocks
+  for (let i = 0; i < head; i++) {
+    if (isNull(i)) {
+      bf.appendNull(), bi.appendNull(), bl.appendNull(), bb.appendNull(), bs.appendNull();
+    } else {
+      bf.append(i / 3), bi.append(-i), bl.appendWords(i, -i), bb.append(i % 3 === 0);
+      bs.appendString(text(i));
+    }
+  }
+  for (const size of [1, 500, n - head - 501]) {
+    const start = bf.length;
+    const nulls = new Int32Array(size);
+    let k = 0;
+    const fo = bf.extend(size), io = bi.extend(size), lo = bl.extend(size), bo2 = bb.extend(size);
+    bs.reserve(size, size * 8);
+    const offs = bs.rawOffsets(), bytes = bs.rawBytes();
+    let at = offs[start];
+    for (let r = 0; r < size; r++) {
+      const i = start + r;
+      fo[i] = i / 3;
+      io[i] = -i;
+      lo[2 * i] = i;
+      lo[2 * i + 1] = -i;
+      if (i % 3 === 0) bo2[i >> 3] |= 1 << (i & 7);
+      if (!isNull(i)) at += enc.encodeInto(text(i), bytes.subarray(at)).written;
+      offs[i + 1] = at;
+      if (isNull(i)) nulls[k++] = i;
+    }
+    bs.commitRaw(size);
+    bf.setNulls(nulls, k), bi.setNulls(nulls, k), bl.setNulls(nulls, k), bb.setNulls(nulls, k);
+    bs.setNulls(nulls, k);
+    if (k) bf.setNull(nulls[0]); // twice is still one null
+  }
+  const pairs: [ColumnBuilder, ColumnBuilder][] = [[f, bf], [i32, bi], [i64, bl], [bo, bb], [
+    s,
+    bs,
+  ]];
+  for (const [a, b] of pairs) {
+    assert.equal(b.length, n);
+    assert.equal(b.nullCount, a.nullCount, String(a.type));
+    const va = makeVector(a.finish() as Data), vb = makeVector(b.finish() as Data);
+    assert.deepEqual([...vb], [...va], String(a.type));
+    assert.equal(b.length, 0);
+  }
+  // A builder whose nulls all come from setNull(): the bitmap is made then.
+  const only = new Float32Builder();
+  const o = only.extend(20);
+  for (let i = 0; i < 20; i++) o[i] = i;
+  only.setNull(19);
+  only.setNull(0);
+  const v = makeVector(only.finish());
+  assert.equal(v.nullCount, 2);
+  assert.deepEqual([...v].slice(0, 3), [null, 1, 2]);
+  assert.equal(v.get(19), null);
+  assert.equal(v.get(18), 18);
 });
