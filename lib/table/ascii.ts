@@ -364,9 +364,8 @@ export function parseFloatAscii(bytes: Uint8Array, start: number, end: number): 
   }
   // Exact fallback: the engine's own correctly rounded conversion.
   if (end - s0 <= 40) {
-    let text = "";
-    for (let k = s0; k < end; k++) text += String.fromCharCode(bytes[k]);
-    return Number(text);
+    // One flat string from the bytes (ASCII here: all of them were checked).
+    return Number(String.fromCharCode.apply(null, bytes.subarray(s0, end) as unknown as number[]));
   }
   return Number(latin1.decode(bytes.subarray(s0, end)));
 }
