@@ -4,7 +4,8 @@
  *
  * A row is plain when none of its fields starts with a quote, it ends with
  * LF or CRLF, every number has the simple syntax tables write (`-12.5`,
- * `1.02E-13`, `5929246508730155392`) and only the empty field is null. The
+ * `1.02E-13`, `5929246508730155392`) or is a null value (the empty field,
+ * `N/A` in TSV, ...), and every boolean is `true` or `false`. The
  * columns must be Float64, signed Int64, Utf8 or Bool (what type inference
  * gives, and what Gaia's CSV holds). At the first row that is not plain the
  * fast path stops before it, and the general tokenizer and column parsers of
@@ -84,6 +85,11 @@ export class CsvFastRows {
   readonly #nulls: Int32Array;
   readonly #nullCount: Int32Array;
   readonly #words = new Int32Array(2);
+  /** Whether the empty field is null (else it is "" in Utf8 columns, and other columns leave it to the general path). */
+  readonly #emptyIsNull: boolean;
+  /** The other null values, and a table of their first bytes. */
+  readonly #tokens: Uint8Array[];
+  readonly #tokenFirst = new Uint8Array(256);
   /** Index after the last row read by {@linkcode CsvFastRows.run}. */
   pos = 0;
   /** Whether `run` stopped because no complete row was left in the bytes. */
@@ -95,8 +101,15 @@ export class CsvFastRows {
     delimiter: number,
     quote: number,
     blockRows: number,
+    rules: NullRules,
   ) {
     const ncols = kinds.length;
+    this.#emptyIsNull = rules.nullValues.some((v) => v.length === 0);
+    // A null value holding a delimiter, line end or quote can never be a whole unquoted field.
+    this.#tokens = rules.nullValues.filter((v) =>
+      v.length > 0 && !v.some((x) => x === delimiter || x === LF || x === CR || x === quote)
+    );
+    for (const t of this.#tokens) this.#tokenFirst[t[0]!] = 1;
     this.#ncols = ncols;
     this.#kinds = kinds;
     this.#builders = builders;
@@ -126,7 +139,8 @@ export class CsvFastRows {
    * @param builders Their builders (from `buildersFor`).
    * @param delimiter The delimiter byte (not a digit, `.`, `-`, `+`, `e`, CR or LF).
    * @param quote The quote byte, or -1.
-   * @param rules The null rules: only `[""]` (the empty field) is supported.
+   * @param rules The null rules (null values are matched before any parsing,
+   *   as the general path does; quoted fields are left to it).
    * @param blockRows The most rows one call of `run` reads.
    * @param nullOnly Columns (1) whose every field must be empty, or the row is
    *   left to the general path (they must be Utf8): while the types are
@@ -141,8 +155,6 @@ export class CsvFastRows {
     blockRows: number,
     nullOnly?: Uint8Array,
   ): CsvFastRows | undefined {
-    const nv = rules.nullValues;
-    if (nv.length !== 1 || nv[0]!.length !== 0) return undefined;
     if (
       (delimiter >= 0x30 && delimiter <= 0x39) || delimiter === 0x2e || delimiter === 0x2d ||
       delimiter === 0x2b || (delimiter | 0x20) === 0x65 || delimiter === LF || delimiter === CR
@@ -162,7 +174,7 @@ export class CsvFastRows {
       } else if (t.typeId === Type.Bool && b instanceof BoolBuilder) kinds[c] = BOOL;
       else return undefined;
     }
-    return new CsvFastRows(kinds, builders, delimiter, quote, Math.max(1, blockRows));
+    return new CsvFastRows(kinds, builders, delimiter, quote, Math.max(1, blockRows), rules);
   }
 
   /**
@@ -190,6 +202,7 @@ export class CsvFastRows {
     const f64 = this.#f64, i64 = this.#i64, strStart = this.#strStart, strEnd = this.#strEnd;
     const bools = this.#bool, nulls = this.#nulls, nullCount = this.#nullCount;
     const words = this.#words;
+    const emptyIsNull = this.#emptyIsNull, tokenFirst = this.#tokenFirst;
     const last = ncols - 1;
     nullCount.fill(0);
     const max = Math.min(maxRows, B);
@@ -204,8 +217,21 @@ export class CsvFastRows {
         const k = kinds[c];
         const s = p;
         let b = buf[p];
+        let isNull = false;
         if (b === D || b === LF || b === CR) {
-          // The empty field: null.
+          // The empty field: null, or (when it is not a null value) the empty
+          // string in Utf8 columns; the general path decides for the others.
+          if (emptyIsNull) isNull = true;
+          else if (k !== UTF8) break rows;
+        } else if (tokenFirst[b] === 1) {
+          // A null value such as N/A (checked before any parsing, as isNull()).
+          const n = this.#nullToken(buf, p, D);
+          if (n > 0) {
+            p += n;
+            isNull = true;
+          }
+        }
+        if (isNull) {
           nulls[c * B + nullCount[c]++] = r;
           if (k === F64) f64[slot[c] * B + r] = NaN;
           else if (k === I64) {
@@ -307,6 +333,23 @@ export class CsvFastRows {
     if (r > 0) this.#commit(buf, r);
     this.pos = pos;
     return r;
+  }
+
+  /** The length of the null value that is the whole field at `p`, or 0. */
+  #nullToken(buf: Uint8Array, p: number, D: number): number {
+    const tokens = this.#tokens;
+    for (let t = 0; t < tokens.length; t++) {
+      const tok = tokens[t]!;
+      const n = tok.length;
+      let j = 0;
+      // Stops at the row's LF at the latest (no null value holds one).
+      while (j < n && buf[p + j] === tok[j]) j++;
+      if (j === n) {
+        const b = buf[p + n];
+        if (b === D || b === LF || b === CR) return n;
+      }
+    }
+    return 0;
   }
 
   /** Appends the first `n` scratch rows to the builders. */

@@ -1,19 +1,18 @@
 /**
  * The CSV fast path (csv_fast.ts) and its fallbacks in the CSV engine: the
- * same table, types, nulls and errors as the general path, whatever the
- * rows hold and however the bytes are chunked. The general path is forced
- * by a second null value (the fast path only takes "empty is null").
+ * same table, types, nulls and errors as the general path (`fastPath:
+ * false`), whatever the rows hold and however the bytes are chunked.
  */
 import assert from "node:assert/strict";
 import { Bool, Field, Float64, Int64, Schema, type Table, Utf8 } from "apache-arrow";
 import { collectTable } from "../table/reader.ts";
 import { CsvSyntaxError } from "./errors.ts";
-import { type CsvReaderOptions, readCsv } from "./read_csv.ts";
+import { csvEngine, type CsvEngineOptions } from "./read_csv.ts";
 import { readEcsv } from "./read_ecsv.ts";
 
 const enc = new TextEncoder();
-/** Null values that switch the fast path off (the second never occurs). */
-const GENERAL = ["", "\u0001never"];
+/** The general path only. */
+const GENERAL = { fastPath: false };
 
 function chunked(bytes: Uint8Array, n: number): ReadableStream<Uint8Array> {
   let at = 0;
@@ -33,10 +32,12 @@ type Outcome = { table: Table } | { error: string };
 async function read(
   text: string,
   chunk: number,
-  options: CsvReaderOptions = {},
+  options: CsvEngineOptions = {},
 ): Promise<Outcome> {
   try {
-    const { table } = await collectTable(readCsv(chunked(enc.encode(text), chunk), options));
+    const { table } = await collectTable(
+      csvEngine(chunked(enc.encode(text), chunk), { format: "csv", ...options }),
+    );
     return { table };
   } catch (e) {
     if (!(e instanceof CsvSyntaxError)) throw e;
@@ -150,6 +151,8 @@ Deno.test("csv fast path: same tables and errors as the general path (property)"
     "-",
     ".",
     "é",
+    "N/A",
+    "NULL",
   );
   const flavour = fc.constantFrom("int", "float", "text", "bool", "empty");
   const table = fc.tuple(
@@ -168,6 +171,7 @@ Deno.test("csv fast path: same tables and errors as the general path (property)"
       fc.constantFrom("\n", "\r\n"),
       fc.boolean(),
       fc.constantFrom(1, 7, 64, 1000, 1 << 16),
+      fc.constantFrom<string[] | undefined>(undefined, ["", "N/A"], ["NULL"], ["N/A", "", "-"]),
       fc.constantFrom<[number, number] | undefined>(
         undefined,
         [10, 10],
@@ -179,7 +183,7 @@ Deno.test("csv fast path: same tables and errors as the general path (property)"
     )
   );
   await fc.assert(
-    fc.asyncProperty(table, async ([kinds, rows, eol, lastEol, chunk, batch]) => {
+    fc.asyncProperty(table, async ([kinds, rows, eol, lastEol, chunk, nulls, batch]) => {
       const lines = [kinds.map((_, i) => `c${i}`).join(",")];
       for (const [values, change] of rows) {
         const v = values.slice() as string[];
@@ -187,9 +191,12 @@ Deno.test("csv fast path: same tables and errors as the general path (property)"
         lines.push(v.join(","));
       }
       const text = lines.join(eol) + (lastEol ? eol : "");
-      const opts: CsvReaderOptions = batch ? { inferRows: batch[0], batchSize: batch[1] } : {};
+      const opts: CsvEngineOptions = {
+        ...(batch ? { inferRows: batch[0], batchSize: batch[1] } : {}),
+        ...(nulls ? { nullValues: nulls } : {}),
+      };
       const fast = await read(text, chunk, opts);
-      const general = await read(text, 1 << 20, { ...opts, nullValues: GENERAL });
+      const general = await read(text, 1 << 20, { ...opts, ...GENERAL });
       assertSame(fast, general, JSON.stringify(text.slice(0, 300)));
     }),
     { numRuns: 400 },
@@ -223,7 +230,7 @@ Deno.test("csv fast path: 150 000 rows in small chunks, exact int64 beyond 2^53,
   const { text, ids, ra } = gaiaLike(150000);
   for (const chunk of [4093, 1 << 16]) {
     const fast = await read(text, chunk);
-    const general = await read(text, 1 << 16, { nullValues: GENERAL });
+    const general = await read(text, 1 << 16, GENERAL);
     assertSame(fast, general, `chunk ${chunk}`);
     const t = (fast as { table: Table }).table;
     assert.equal(t.numRows, 150000);
@@ -247,7 +254,7 @@ Deno.test("csv fast path: 150 000 rows in small chunks, exact int64 beyond 2^53,
   }
   // CRLF line ends too.
   const crlf = gaiaLike(3000, "\r\n").text;
-  assertSame(await read(crlf, 777), await read(crlf, 1 << 16, { nullValues: GENERAL }), "crlf");
+  assertSame(await read(crlf, 777), await read(crlf, 1 << 16, GENERAL), "crlf");
 });
 
 Deno.test("csv fast path: quoted fields with delimiters, newlines and doubled quotes across chunk boundaries", async () => {
@@ -269,7 +276,7 @@ Deno.test("csv fast path: quoted fields with delimiters, newlines and doubled qu
       assert.equal(t.getChild("note")!.get(i), notes[i] === "" ? null : notes[i], `row ${i}`);
       assert.equal(t.getChild("x")!.get(i), i / 4);
     }
-    assertSame(r, await read(text, 1 << 16, { nullValues: GENERAL }), `chunk ${chunk}`);
+    assertSame(r, await read(text, 1 << 16, GENERAL), `chunk ${chunk}`);
   }
 });
 
@@ -359,4 +366,33 @@ Deno.test("csv fast path: ECSV (space delimiter) reads the same through the fast
   assert.equal(table.getChild("x")!.get(11), 11 / 8);
   assert.equal(table.getChild("s")!.get(7), "two words");
   assert.equal(table.getChild("s")!.get(8), "s8");
+});
+
+Deno.test("csv fast path: TSV with N/A nulls and no header (DaCHS) reads the same as the general path", async () => {
+  const rows: string[] = [];
+  for (let i = 0; i < 5000; i++) {
+    rows.push(
+      [
+        4295806720n + BigInt(i) * 9007199254741n,
+        i % 3 ? (i / 7).toString() : "N/A",
+        i % 5 ? `s${i}` : "N/A",
+        i % 11 ? "" : "N/A", // a column of nulls only
+      ].join("\t"),
+    );
+  }
+  const text = rows.join("\n") + "\n";
+  const opts = { delimiter: "\t", nullValues: ["", "N/A"], format: "tsv" };
+  const fast = await read(text, 1000, opts);
+  const general = await read(text, 1 << 16, { ...opts, ...GENERAL });
+  assertSame(fast, general, "tsv");
+  const t = (fast as { table: Table }).table;
+  assert.equal(t.numRows, 5000);
+  assert.equal(t.schema.fields[0]!.name, "col1", "no header line (it starts with a number)");
+  assert.equal(t.getChild("col1")!.get(4999), 4295806720n + 4999n * 9007199254741n);
+  assert.equal(t.getChild("col2")!.get(3), null);
+  assert.equal(t.getChild("col2")!.get(4), 4 / 7);
+  assert.equal(t.getChild("col3")!.get(5), null);
+  assert.equal(t.getChild("col3")!.get(6), "s6");
+  assert.equal(String(t.schema.fields[3]!.type), "Utf8");
+  assert.equal(t.getChild("col4")!.nullCount, 5000);
 });

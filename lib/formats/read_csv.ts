@@ -81,6 +81,12 @@ export interface CsvEngineOptions extends CsvReaderOptions {
   firstOffset?: number;
   /** Called with the schema before the first batch (ECSV adds its metadata). */
   onSchema?: (schema: Schema, ctx: BatchContext) => Schema;
+  /**
+   * Whether plain rows take the one-pass fast path (`csv_fast.ts`); false
+   * reads every row through the tokenizer (the same table, slower: for tests).
+   * @default true
+   */
+  fastPath?: boolean;
 }
 
 /**
@@ -418,7 +424,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
           const trial = fieldsOf(trialTypes);
           const trialBuilders = buildersFor(new Schema(trial));
           const empty = seen.map((k, i) => k === 0 && !given?.[i] ? 1 : 0);
-          const f = CsvFastRows.create(
+          const f = options.fastPath === false ? undefined : CsvFastRows.create(
             trial,
             trialBuilders,
             delimiter,
@@ -478,7 +484,9 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
       // pass; the first row that is not plain, and then a growing run of rows
       // (1, 2, 4, ... up to a block) while the fast path keeps failing at once,
       // go through the tokenizer and the general column parsers.
-      const fast = CsvFastRows.create(schemaFields, builders, delimiter, quote, rules, blockRows);
+      const fast = options.fastPath === false
+        ? undefined
+        : CsvFastRows.create(schemaFields, builders, delimiter, quote, rules, blockRows);
       let slowRows = 0; // rows left for the general path before the fast path is tried again
       let slowRun = 1;
       for (;;) {
