@@ -247,12 +247,21 @@ function isBoolWord(buf: Uint8Array, s: number, e: number): boolean {
 
 /**
  * Decimal text as tables write it (`-12.345`, `1.0205575E-13`), parsed in
- * one pass. With at most 15 digits and no exponent the digits are an exact
- * integer below 2^53 and one division by an exact power of ten rounds
- * correctly; longer mantissas and exponents go through `Number()` of the
- * same characters (correctly rounded too). Either way the result equals
- * `Number(text)`. Other text (spaces, nan, inf, junk) returns NaN for the
- * general parser to handle.
+ * one pass. While the digits form an integer below 2^53 (leading zeros do
+ * not count) and the power of ten is within 10^±22, one multiplication or
+ * division by an exact power of ten rounds correctly; other mantissas and
+ * exponents go through `Number()` of the same characters (correctly rounded
+ * too). Either way the result equals `Number(text)`. Other text (spaces,
+ * nan, inf, junk) returns NaN for the general parser to handle.
+ *
+ * @example
+ * ```ts
+ * import { simpleDecimal } from "./csv_columns.ts";
+ * const b = new TextEncoder().encode("-0.0739894547723047,1e-5,x");
+ * if (simpleDecimal(b, 0, 19) !== -0.0739894547723047) throw new Error("decimal");
+ * if (simpleDecimal(b, 20, 24) !== 1e-5) throw new Error("exponent");
+ * if (!Number.isNaN(simpleDecimal(b, 25, 26))) throw new Error("junk");
+ * ```
  */
 export function simpleDecimal(buf: Uint8Array, s: number, e: number): number {
   let i = s;
@@ -336,6 +345,15 @@ const TWO32 = 4294967296;
  * head × 10^9 + tail is formed exactly from 16-bit pieces. Returns false for
  * anything else (signs other than "-", spaces, hex, out of range), which the
  * general parser then handles or reports.
+ *
+ * @example
+ * ```ts
+ * import { int64Words } from "./csv_columns.ts";
+ * const b = new TextEncoder().encode("-5929246508730155392");
+ * const w = new Int32Array(2);
+ * if (!int64Words(b, 0, b.length, w)) throw new Error("valid");
+ * if (new BigInt64Array(w.buffer)[0] !== -5929246508730155392n) throw new Error("exact");
+ * ```
  */
 export function int64Words(buf: Uint8Array, s: number, e: number, out: Int32Array): boolean {
   let i = s;

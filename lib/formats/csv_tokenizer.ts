@@ -13,7 +13,10 @@ import { ESCAPED, type FieldSpans, QUOTED } from "./csv_columns.ts";
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Largest number of field slots per batch (bounds memory for wide tables). */
+/**
+ * Largest number of field slots per batch, and of fields whose rows the CSV
+ * engine keeps for type inference (bounds memory for wide tables).
+ */
 export const MAX_SLOTS = 1 << 22;
 
 /**
