@@ -25,6 +25,17 @@ import type { ByteInput } from "./input.ts";
 const ascii = new TextDecoder("utf-8", { ignoreBOM: true });
 const latin1 = new TextDecoder("latin1");
 
+/** ASCII whitespace, which base64 text may contain anywhere. */
+function isBase64Space(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c;
+}
+
+/** A base64 alphabet character or the padding `=`. */
+function isBase64Char(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) ||
+    c === 0x2b || c === 0x2f || c === 0x3d;
+}
+
 /** Decoded bytes per block of a column-at-a-time pass (fits the CPU cache). */
 const BLOCK_BYTES = 256 * 1024;
 
@@ -55,6 +66,12 @@ export class BinaryScanner {
   rows = 0;
   /** Absolute input offset of the base64 text being decoded (for errors). */
   #textOffset = 0;
+  /** Base64 characters (0-3) of a quantum cut by the end of the bytes at hand. */
+  #carry = "";
+  /** Input offset of the first of them. */
+  #carryOffset = 0;
+  /** True once a quantum with padding (`=`) ended the data. */
+  #padded = false;
 
   constructor(specs: FieldSpec[], builders: ColumnBuilder[], binary2: boolean) {
     this.#specs = specs;
@@ -81,17 +98,20 @@ export class BinaryScanner {
 
   /**
    * Decodes the base64 text available in `inp` up to `</STREAM>` or the end
-   * of the buffer. Returns true when the STREAM's text has ended (the input is
-   * left at its `<`).
+   * of the buffer, all of it: the characters of a quantum cut by the end of
+   * the buffer are kept here (so that the input buffer never has to keep
+   * them and copy the next chunk behind them). Returns true when the STREAM's
+   * text has ended (the input is left at its `<`).
    */
   decode(inp: ByteInput): boolean {
     const buf = inp.buf;
     let lt = buf.indexOf(0x3c, inp.pos);
     const final = lt >= 0 && lt < inp.len;
     if (!final) lt = inp.len;
-    if (lt === inp.pos) return final;
-    // Room for the decoded bytes.
-    const add = Math.ceil(((lt - inp.pos) * 3) / 4) + 3;
+    let pos = inp.pos;
+    if (lt === pos && this.#carry === "") return final;
+    // Room for the decoded bytes (and the cut quantum's).
+    const add = Math.ceil(((lt - pos) * 3) / 4) + 6;
     if (this.#blen + add > this.#bin.length) {
       const keep = this.#blen - this.#bpos;
       if (keep + add <= this.#bin.length) {
@@ -105,33 +125,89 @@ export class BinaryScanner {
       this.#blen = keep;
       this.#bpos = 0;
     }
-    this.#textOffset = inp.offset(inp.pos);
-    const text = ascii.decode(buf.subarray(inp.pos, lt));
-    let r: { read: number; written: number };
-    try {
-      r = (this.#bin.subarray(this.#blen) as unknown as Base64Target).setFromBase64(text, {
-        lastChunkHandling: final ? "loose" : "stop-before-partial",
-      });
-    } catch (e) {
-      const bad = /[^A-Za-z0-9+/=\s]/.exec(latin1.decode(buf.subarray(inp.pos, lt)));
-      throw new VOTableSyntaxError(
-        bad
-          ? `Invalid character "${bad[0]}" in base64 STREAM data`
-          : `Malformed base64 in STREAM data (${(e as Error).message})`,
-        { offset: this.#textOffset + (bad ? bad.index : 0), element: "STREAM", cause: e },
-      );
+    if (this.#carry !== "") {
+      // Complete the cut quantum with the next base64 characters.
+      const from = pos;
+      let q = this.#carry;
+      while (pos < lt && q.length < 4) {
+        const c = buf[pos++];
+        if (!isBase64Space(c)) q += String.fromCharCode(c);
+      }
+      if (q.length < 4 && !final) {
+        this.#carry = q;
+        inp.pos = pos;
+        return false;
+      }
+      this.#carry = "";
+      let r: { read: number; written: number };
+      try {
+        r = (this.#bin.subarray(this.#blen) as unknown as Base64Target).setFromBase64(q, {
+          lastChunkHandling: q.length < 4 ? "loose" : "strict",
+        });
+      } catch (e) {
+        // The kept characters were valid: the culprit is a new one.
+        let bad = from;
+        while (bad < pos && (isBase64Char(buf[bad]) || isBase64Space(buf[bad]))) bad++;
+        throw new VOTableSyntaxError(
+          bad < pos
+            ? `Invalid character "${
+              latin1.decode(buf.subarray(bad, bad + 1))
+            }" in base64 STREAM data`
+            : `Malformed base64 in STREAM data (${(e as Error).message})`,
+          {
+            offset: bad < pos ? inp.offset(bad) : this.#carryOffset,
+            element: "STREAM",
+            cause: e,
+          },
+        );
+      }
+      this.#blen += r.written;
+      // Nothing may follow padding.
+      if (q.includes("=")) this.#padded = true;
     }
-    this.#blen += r.written;
-    inp.pos += r.read;
+    if (this.#padded) {
+      while (pos < lt && isBase64Space(buf[pos])) pos++;
+      if (pos < lt) {
+        throw new VOTableSyntaxError(`Malformed base64 in STREAM data: data after padding`, {
+          offset: inp.offset(pos),
+          element: "STREAM",
+        });
+      }
+    } else if (pos < lt) {
+      this.#textOffset = inp.offset(pos);
+      const text = ascii.decode(buf.subarray(pos, lt));
+      let r: { read: number; written: number };
+      try {
+        r = (this.#bin.subarray(this.#blen) as unknown as Base64Target).setFromBase64(text, {
+          lastChunkHandling: final ? "loose" : "stop-before-partial",
+        });
+      } catch (e) {
+        const bad = /[^A-Za-z0-9+/=\s]/.exec(latin1.decode(buf.subarray(pos, lt)));
+        throw new VOTableSyntaxError(
+          bad
+            ? `Invalid character "${bad[0]}" in base64 STREAM data`
+            : `Malformed base64 in STREAM data (${(e as Error).message})`,
+          { offset: this.#textOffset + (bad ? bad.index : 0), element: "STREAM", cause: e },
+        );
+      }
+      this.#blen += r.written;
+      pos += r.read;
+      if (!final) {
+        // What is left is a cut quantum (and blanks): keep its characters.
+        let q = "";
+        for (; pos < lt; pos++) {
+          const c = buf[pos];
+          if (isBase64Space(c)) continue;
+          if (q === "") this.#carryOffset = inp.offset(pos);
+          q += String.fromCharCode(c);
+        }
+        this.#carry = q;
+      }
+    }
+    inp.pos = pos;
     if (!final) return false;
     // "loose" decoding may stop before trailing whitespace.
-    while (
-      inp.pos < lt &&
-      (buf[inp.pos] === 0x20 || buf[inp.pos] === 0x0a || buf[inp.pos] === 0x0d ||
-        buf[inp.pos] === 0x09)
-    ) {
-      inp.pos++;
-    }
+    while (inp.pos < lt && isBase64Space(buf[inp.pos])) inp.pos++;
     if (inp.pos !== lt) {
       throw new VOTableSyntaxError(`Malformed base64 at the end of the STREAM data`, {
         offset: inp.offset(inp.pos),

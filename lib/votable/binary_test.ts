@@ -287,3 +287,42 @@ Deno.test("readVOTable() rejects a BINARY2 STREAM that ends inside a row", async
     );
   }
 });
+
+Deno.test("readVOTable() keeps a base64 quantum cut by a chunk boundary, and still rejects what follows padding", async () => {
+  // Chunks of 1-9 bytes cut the quanta everywhere; line breaks inside quanta too.
+  const rows = ROWS.slice(0, 30);
+  const parts = rows.map((r) => rowBytes(r, true, false));
+  const all = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+  const b64 = btoa(String.fromCharCode(...all));
+  const spaced = b64.replace(/(.{5})/g, "$1\n \t").replace(/(.{3})/g, "$1\r\n");
+  const make = (body: string) =>
+    new TextEncoder().encode(
+      `<VOTABLE><RESOURCE><TABLE>${FIELDS}<DATA><BINARY2><STREAM encoding="base64">${body}</STREAM></BINARY2></DATA></TABLE></RESOURCE></VOTABLE>`,
+    );
+  const want = JSON.stringify(rows.map((r) => expected(r, true)));
+  for (const size of [1, 2, 3, 5, 7, 9, 4093]) {
+    const { table } = await collectTable(readVOTable(chunked(make(spaced), size)));
+    assert.equal(cells(table, NAMES), want, `${size}-byte chunks`);
+  }
+  // Padding in the middle of the data is an error wherever the chunks are cut.
+  const one = rowBytes(rows[0], true, false);
+  const padded = btoa(String.fromCharCode(...one.subarray(0, 10))); // ends with "="
+  assert.ok(padded.endsWith("="));
+  const bad = make(padded + "\n" + btoa(String.fromCharCode(...one.subarray(10))));
+  for (const size of [1, 3, 4, 4093]) {
+    await assert.rejects(
+      collectTable(readVOTable(chunked(bad, size))),
+      (e: unknown) => e instanceof VOTableSyntaxError && /Malformed base64/.test(e.message),
+      `${size}-byte chunks`,
+    );
+  }
+  // A base64 text ending with one character (not a whole byte) is refused.
+  const odd = make(btoa(String.fromCharCode(...one)) + "Q");
+  for (const size of [1, 4093]) {
+    await assert.rejects(
+      collectTable(readVOTable(chunked(odd, size))),
+      VOTableSyntaxError,
+    );
+  }
+});
