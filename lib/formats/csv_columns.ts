@@ -332,8 +332,113 @@ export function simpleDecimal(buf: Uint8Array, s: number, e: number): number {
     }
   }
   if (i !== e || e - s > 64) return NaN;
+  // 16 to 19 significant digits (doubles written in full, 253.45840143189537):
+  // rounded exactly without a string when that can be decided.
+  const v = longDecimal(buf, s, e);
+  if (v === v) return v;
   // Plain decimal syntax checked above, so Number() cannot take it for hex or trim spaces.
   return Number(String.fromCharCode.apply(null, buf.subarray(s, e) as unknown as number[]));
+}
+
+const SPLITTER = 134217729; // 2^27 + 1: Veltkamp's split of a double into two 26-bit halves
+const P10 = new Float64Array(POW10);
+/** 10^k (k <= 22) split into high and low halves, and 1e9 likewise, for exact products. */
+const P10_HI = new Float64Array(23), P10_LO = new Float64Array(23);
+for (let k = 0; k < 23; k++) {
+  const c = SPLITTER * P10[k]!;
+  P10_HI[k] = c - (c - P10[k]!);
+  P10_LO[k] = P10[k]! - P10_HI[k]!;
+}
+const bits64 = new Float64Array(1);
+const bits32 = new Uint32Array(bits64.buffer);
+/** 2^-30: the margin by which a rounding decision must be clear (the residual's error is below 2^-40 of it). */
+const MARGIN = 9.313225746154785e-10;
+
+/**
+ * A decimal `-?digits[.digits][e±digits]` (syntax already checked) whose
+ * significant digits (16 to 19) make an integer m of at least 2^53, divided
+ * by 10^k (0 <= k <= 22), rounded to the nearest double exactly as
+ * `Number(text)`, or NaN when the text is out of that range or the rounding
+ * is too close to call (a tie, a power of two): the caller then uses
+ * `Number()`. The candidate q = m / 10^k in floating point is checked by the
+ * exact residual m - q × 10^k (Dekker's exact products): q is the nearest
+ * double when the residual is below half a unit in the last place of q
+ * (times 10^k), else its neighbour is tried.
+ */
+function longDecimal(buf: Uint8Array, s: number, e: number): number {
+  let i = s;
+  const neg = buf[i] === 0x2d;
+  if (neg) i++;
+  // One pass: significant digits into a (the first 9) and b (up to 10 more),
+  // fraction digits, exponent.
+  let a = 0, b = 0, nd = 0, frac = 0, dot = false;
+  for (; i < e; i++) {
+    const c = buf[i];
+    if (c === 0x2e) {
+      dot = true;
+      continue;
+    }
+    if (c === 0x65 || c === 0x45) break;
+    if (dot) frac++;
+    if (nd === 0 && c === 0x30) continue;
+    if (nd < 9) a = a * 10 + (c - 0x30);
+    else b = b * 10 + (c - 0x30);
+    nd++;
+  }
+  if (nd < 16 || nd > 19) return NaN;
+  let x = 0;
+  if (i < e) {
+    i++;
+    let xneg = false;
+    if (buf[i] === 0x2d || buf[i] === 0x2b) xneg = buf[i++] === 0x2d;
+    for (; i < e; i++) {
+      x = x * 10 + buf[i] - 0x30;
+      if (x > 400) return NaN;
+    }
+    if (xneg) x = -x;
+  }
+  const k = frac - x;
+  if (k < 0 || k > 22) return NaN;
+  // m = a * 10^(nd - 9) + b = m1 + m2 exactly: P1 + e1 = a * 10^(nd - 9)
+  // (exact product), m1 + t = P1 + b (exact sum).
+  const sh = nd - 9;
+  const P1 = a * P10[sh]!;
+  let c = SPLITTER * a;
+  const ah = c - (c - a), al = a - ah;
+  const e1 = ((ah * P10_HI[sh]! - P1) + ah * P10_LO[sh]! + al * P10_HI[sh]!) + al * P10_LO[sh]!;
+  const m1 = P1 + b;
+  const bv = m1 - P1;
+  const t = (P1 - (m1 - bv)) + (b - bv);
+  const m2 = t + e1; // integers below 2^11: exact
+  const D = P10[k]!;
+  const q = m1 / D;
+  // The residual m - q * D: P + err = q * D exactly, m1 - P exact (Sterbenz).
+  c = SPLITTER * q;
+  const qh = c - (c - q), ql = q - qh;
+  const P = q * D;
+  const err = ((qh * P10_HI[k]! - P) + qh * P10_LO[k]! + ql * P10_HI[k]!) + ql * P10_LO[k]!;
+  let r = (m1 - P) + (m2 - err);
+  bits64[0] = q;
+  const top = bits32[1]!;
+  const ex = (top >>> 20) & 0x7ff;
+  // A power of two has a smaller gap below it: left to Number().
+  if (((top & 0xfffff) === 0 && bits32[0] === 0) || ex <= 53 || ex === 0x7ff) return NaN;
+  bits32[1] = (ex - 52) << 20;
+  bits32[0] = 0;
+  const ulp = bits64[0]!;
+  const half = ulp * 0.5 * D; // exact: a power of two times D
+  const ar = Math.abs(r);
+  if (ar < half * (1 - MARGIN)) return neg ? -q : q;
+  if (ar > half * (1 + MARGIN) && ar < half * (3 - MARGIN)) {
+    const step = r > 0 ? ulp : -ulp;
+    const q2 = q + step;
+    bits64[0] = q2;
+    const top2 = bits32[1]!;
+    if (((top2 >>> 20) & 0x7ff) !== ex || ((top2 & 0xfffff) === 0 && bits32[0] === 0)) return NaN;
+    r -= step * D;
+    if (Math.abs(r) < half * (1 - MARGIN)) return neg ? -q2 : q2;
+  }
+  return NaN;
 }
 
 const TWO32 = 4294967296;

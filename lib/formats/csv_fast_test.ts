@@ -396,3 +396,48 @@ Deno.test("csv fast path: TSV with N/A nulls and no header (DaCHS) reads the sam
   assert.equal(String(t.schema.fields[3]!.type), "Utf8");
   assert.equal(t.getChild("col4")!.nullCount, 5000);
 });
+
+Deno.test("csv: doubles written in full (16 to 19 significant digits) round exactly as Number() does", async () => {
+  const fc = (await import("fast-check")).default;
+  const long = fc.oneof(
+    // Any double, printed with up to 17 significant digits.
+    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String),
+    // 16 to 19 digits with the point anywhere, an exponent sometimes.
+    fc.tuple(
+      fc.stringMatching(/^[1-9][0-9]{15,18}$/),
+      fc.nat(19),
+      fc.option(fc.integer({ min: -25, max: 5 })),
+      fc.boolean(),
+    ).map(([d, at, x, neg]) =>
+      (neg ? "-" : "") + (at >= d.length ? d : d.slice(0, at) + "." + d.slice(at)) +
+      (x === null ? "" : `e${x}`)
+    ),
+    // Ties and near-ties around 2^53 and powers of two.
+    fc.constantFrom(
+      "9007199254740993",
+      "9007199254740995",
+      "18014398509481987",
+      "4503599627370496.5",
+      "4503599627370497.5",
+      "0.30000000000000004",
+      "1.0000000000000002",
+      "1.00000000000000011102230246251565",
+      "9223372036854775807",
+      "253.45840143189537",
+    ),
+  );
+  const schema = new Schema([new Field("x", new Float64())]);
+  await fc.assert(
+    fc.asyncProperty(fc.array(long, { minLength: 1, maxLength: 50 }), async (xs) => {
+      const text = xs.join("\n") + "\n";
+      for (const fastPath of [true, false]) {
+        const { table } = await collectTable(
+          csvEngine(text, { format: "csv", schema, header: false, fastPath }),
+        );
+        const col = table.getChild("x")!;
+        xs.forEach((x, i) => assert.ok(Object.is(col.get(i), Number(x)), `${x}: ${col.get(i)}`));
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
