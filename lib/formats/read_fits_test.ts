@@ -326,7 +326,7 @@ Deno.test("readFits() decodes many rows in cache-sized blocks across chunk and b
     k: r % 13 === 0 ? 5n : BigInt(r) * 1234567890123n - 9000000000000000000n,
     ku: BigInt(r) - 3n,
     a: strings[r % strings.length],
-    e: r % 7 === 0 ? NaN : r / 4,
+    e: r % 7 === 0 ? NaN : r % 7 === 1 ? Infinity : r / 4,
     d: r % 11 === 0 ? NaN : r * -1.5,
     ds: r % 17 === 0 ? NaN : r,
     es: r % 19 === 0 ? NaN : r,

@@ -210,6 +210,11 @@ function float32Decoder(
   };
 }
 
+/**
+ * float: the 32 bits copied as an integer (a float32 NaN converted through a
+ * double and back is several times slower, and Gaia columns are often mostly
+ * NaN); NaN bit patterns and null flags listed as nulls.
+ */
 function float32Kernel(
   bin: Uint8Array,
   dv: DataView,
@@ -223,12 +228,13 @@ function float32Kernel(
   base: number,
   nulls: Int32Array,
 ): number {
+  const bits = new Int32Array(out.buffer, out.byteOffset, out.length);
   let k = 0;
   for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-    const v = dv.getFloat32(p + off);
-    out[base + r] = v;
+    const v = dv.getInt32(p + off);
+    bits[base + r] = v;
     nulls[k] = base + r;
-    k += v !== v || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
+    k += (v & 0x7fffffff) > 0x7f800000 || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
   }
   return k;
 }
