@@ -329,6 +329,7 @@ export function parseFloatAscii(bytes: Uint8Array, start: number, end: number): 
   }
   mant = mant * POW10_F64[n] + a;
   if (!any) return special(bytes, start, end, neg);
+  const mantEnd = i;
   if (i < end) {
     c = bytes[i];
     if (c !== 0x65 && c !== 0x45) return NaN;
@@ -362,12 +363,100 @@ export function parseFloatAscii(bytes: Uint8Array, start: number, end: number): 
       return neg ? -v : v;
     }
   }
+  // 16 to 19 significant digits (17 is what shortest round-trip printers,
+  // Java's and JavaScript's, often write) divided by at most 10^22.
+  if (exp10 <= 0 && exp10 >= -22) {
+    const v = longMantissa(bytes, start, mantEnd, -exp10);
+    if (v === v) return neg ? -v : v;
+  }
   // Exact fallback: the engine's own correctly rounded conversion.
   if (end - s0 <= 40) {
     // One flat string from the bytes (ASCII here: all of them were checked).
     return Number(String.fromCharCode.apply(null, bytes.subarray(s0, end) as unknown as number[]));
   }
   return Number(latin1.decode(bytes.subarray(s0, end)));
+}
+
+/** 2^27 + 1: Veltkamp's splitter (a double into two 26-bit halves). */
+const SPLITTER = 134217729;
+/** High and low halves of 10^k (k <= 22), for Dekker's exact product. */
+const P10_HI = new Float64Array(23);
+const P10_LO = new Float64Array(23);
+for (let k = 0; k <= 22; k++) {
+  const c = SPLITTER * POW10[k];
+  P10_HI[k] = c - (c - POW10[k]);
+  P10_LO[k] = POW10[k] - P10_HI[k];
+}
+const bits = new Float64Array(1);
+const bitWords = new Uint32Array(bits.buffer);
+/** Index of the high word of a double in `bitWords` (the platform's byte order). */
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * The correctly rounded value of m / 10^k, where m is the decimal integer
+ * written by the digits of `bytes[s..e)` ('.' skipped; at most 19
+ * significant digits) and 0 <= k <= 22; NaN when that is not certain here
+ * (the caller then asks the engine's own conversion).
+ *
+ * m = A * 10^t + B with A the first 15 significant digits (exact) and t <= 4,
+ * held exactly as p1 + s2 (Dekker's product A * 10^t = p1 + p2, s2 = p2 + B).
+ * The quotient q = p1 / 10^k is then corrected by the exactly computed
+ * remainder (p1 - q * 10^k by Dekker's product and Sterbenz' lemma, plus
+ * s2) divided by 10^k, whose error is below 2^-37 of an ulp; the rounded sum
+ * is returned unless it lies within 2^-21 of an ulp of a rounding boundary
+ * (a tie or a near tie).
+ */
+function longMantissa(bytes: Uint8Array, s: number, e: number, k: number): number {
+  // Significant digits in 32-bit pieces: 8 in a1, 7 in a2, the rest in B.
+  let a1 = 0;
+  let a2 = 0;
+  let B = 0;
+  let n = 0;
+  let i = s;
+  while (i < e && (bytes[i] === 0x30 || bytes[i] === 0x2e)) i++;
+  for (; i < e; i++) {
+    const d = bytes[i] - 0x30;
+    if (d < 0) continue; // the '.'
+    if (n < 8) a1 = a1 * 10 + d;
+    else if (n < 15) a2 = a2 * 10 + d;
+    else B = B * 10 + d;
+    n++;
+  }
+  if (n > 19) return NaN;
+  const A = n > 8 ? a1 * POW10_F64[n > 15 ? 7 : n - 8] + a2 : a1;
+  const t = n > 15 ? n - 15 : 0;
+  // A * 10^t = p1 + p2 exactly (Dekker); p1, p2, B and s2 are integers.
+  const P = POW10_F64[t];
+  const p1 = A * P;
+  let c = SPLITTER * A;
+  let h = c - (c - A);
+  let l = A - h;
+  const p2 = ((h * P10_HI[t] - p1) + h * P10_LO[t] + l * P10_HI[t]) + l * P10_LO[t];
+  const s2 = p2 + B; // |p2| <= 2^10, B < 10^4: exact
+  if (k === 0) return p1 + s2; // one rounding of the exact sum
+  const D = POW10_F64[k];
+  const q = p1 / D;
+  // q * D = ph + pl exactly (Dekker).
+  const ph = q * D;
+  c = SPLITTER * q;
+  h = c - (c - q);
+  l = q - h;
+  const pl = ((h * P10_HI[k] - ph) + h * P10_LO[k] + l * P10_HI[k]) + l * P10_LO[k];
+  const r = ((p1 - ph) - pl) + s2; // p1 - ph exact (Sterbenz)
+  const sum = q + r / D;
+  const tail = (q - sum) + r / D; // q + r / D = sum + tail exactly (Fast2Sum)
+  bits[0] = sum;
+  const hi = bitWords[HI];
+  const exp = (hi >>> 20) & 0x7ff;
+  if (exp < 60 || exp > 2000) return NaN;
+  const pow2 = (hi & 0xfffff) === 0 && bitWords[1 - HI] === 0;
+  // Half an ulp of sum: 2^(exp - 1023 - 53).
+  bitWords[1 - HI] = 0;
+  bitWords[HI] = (exp - 53) << 20;
+  const half = bits[0];
+  const margin = half * 4.76837158203125e-7; // 2^-21
+  if (tail >= 0 ? tail < half - margin : -tail < (pow2 ? half / 2 : half) - margin) return sum;
+  return NaN;
 }
 
 function special(bytes: Uint8Array, start: number, end: number, neg: boolean): number {

@@ -204,3 +204,72 @@ Deno.test("parseInt64Ascii() is exact at every length from 1 to 20 digits, unsig
     assert.equal(big(ones, true), BigInt(ones), ones);
   }
 });
+
+/** Decimal strings of 16-19 significant digits just below, at and above the midpoints around `x` (1 <= x < 1e6). */
+function nearMidpoints(x: number): string[] {
+  const bits = new BigUint64Array(new Float64Array([x]).buffer)[0];
+  const E = Number((bits >> 52n) & 0x7ffn) - 1075;
+  const X = (bits & ((1n << 52n) - 1n)) | (1n << 52n);
+  const out: string[] = [];
+  // Midpoints odd * 2^(E - 1) above and below (2^(E - 2) below a power of two).
+  const mids: [bigint, number][] = [[2n * X + 1n, 1 - E], [2n * X - 1n, 1 - E]];
+  if (X === 1n << 52n) mids.push([4n * X - 1n, 2 - E]);
+  for (const [odd, sh] of mids) {
+    // midpoint = odd * 2^-sh = odd * 5^sh / 10^sh
+    const ds = (odd * 5n ** BigInt(sh)).toString();
+    const intLen = ds.length - sh;
+    for (let n = 16; n <= 19; n++) {
+      const head = BigInt(ds.slice(0, n));
+      for (const h of [head - 1n, head, head + 1n]) {
+        const hs = h.toString();
+        if (hs.length !== n) continue;
+        out.push(`${hs.slice(0, intLen)}.${hs.slice(intLen)}`);
+      }
+    }
+  }
+  return out;
+}
+
+Deno.test("parseFloatAscii() is exact for 16-19 digit mantissas, near rounding ties too", () => {
+  fc.assert(
+    fc.property(
+      fc.double({ min: 1, max: 999999, noNaN: true }),
+      fc.integer({ min: 0, max: 19 }),
+      (x, j) => {
+        for (const s of [...nearMidpoints(x), ...nearMidpoints(2 ** j)]) {
+          assert.ok(Object.is(f(s), Number(s)), `${s}: ${f(s)} vs ${Number(s)}`);
+          assert.ok(Object.is(f("-" + s), -Number(s)), `-${s}`);
+        }
+      },
+    ),
+    { numRuns: 3000 },
+  );
+  const digits = fc.string({
+    unit: fc.constantFrom(..."0123456789"),
+    minLength: 16,
+    maxLength: 19,
+  });
+  fc.assert(
+    fc.property(
+      digits,
+      fc.integer({ min: 0, max: 19 }),
+      fc.integer({ min: -25, max: 3 }),
+      (d, point, e) => {
+        const s = `${d.slice(0, point)}.${d.slice(point)}e${e}`;
+        assert.ok(Object.is(f(s), Number(s)), `${s}: ${f(s)} vs ${Number(s)}`);
+      },
+    ),
+    { numRuns: 20000 },
+  );
+  // Exact ties round to even.
+  for (
+    const s of [
+      "9007199254740993",
+      "9007199254740995",
+      "900719925474099.3e1",
+      "1.0000000000000001110223024625156540",
+    ]
+  ) {
+    assert.equal(f(s), Number(s), s);
+  }
+});
