@@ -1190,14 +1190,27 @@ function stringKernel(
   base: number,
   nulls: Int32Array,
 ): number {
+  const src = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dst = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const w4 = w & ~3;
   let at = offsets[base];
   let k = 0;
   for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    // Copy up to the first NUL, then take the trailing blanks back.
+    // Copy up to the first NUL (four bytes at a time while none is NUL),
+    // then take the trailing blanks back.
     const start = at;
-    let q = p;
-    const limit = p + w;
-    while (q < limit && bytes[q] !== 0) out[at++] = bytes[q++];
+    let q = 0;
+    for (; q < w4; q += 4) {
+      const x = src.getInt32(p + q);
+      if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+      dst.setInt32(at, x);
+      at += 4;
+    }
+    for (; q < w; q++) {
+      const c = bytes[p + q];
+      if (c === 0) break;
+      out[at++] = c;
+    }
     while (at > start && out[at - 1] === 0x20) at--;
     offsets[base + r + 1] = at;
     nulls[k] = base + r;

@@ -517,7 +517,7 @@ function charDecoder(
   };
 }
 
-/** Null rows get an empty slot. */
+/** Null rows get an empty slot. Copies four bytes at a time. */
 function charKernel(
   bin: Uint8Array,
   p0: number,
@@ -532,6 +532,8 @@ function charKernel(
   base: number,
   nulls: Int32Array,
 ): number {
+  const src = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+  const dst = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let at = offsets[base];
   let k = 0;
   for (let r = 0, p = p0; r < n; r++, p += rowSize) {
@@ -540,7 +542,12 @@ function charKernel(
     // Without a null flag, the bytes up to the trailing NULs.
     let e = isNull === 0 ? s + width : s;
     while (e > s && bin[e - 1] === 0) e--;
-    for (let q = s; q < e; q++) out[at++] = bin[q];
+    let q = s;
+    for (; q + 4 <= e; q += 4) {
+      dst.setInt32(at, src.getInt32(q));
+      at += 4;
+    }
+    for (; q < e; q++) out[at++] = bin[q];
     offsets[base + r + 1] = at;
     nulls[k] = base + r;
     k += isNull;
