@@ -2,12 +2,12 @@
  * The fast path of the CSV engine: plain rows parsed straight from the bytes
  * into the column builders in one pass, with no field spans in between.
  *
- * A row is plain when none of its fields starts with a quote, it ends with
- * LF or CRLF, every number has the simple syntax tables write (`-12.5`,
- * `1.02E-13`, `5929246508730155392`) or is a null value (the empty field,
- * `N/A` in TSV, ...), and every boolean is `true` or `false`. The
- * columns must be Float64, signed Int64, Utf8 or Bool (what type inference
- * gives, and what Gaia's CSV holds). At the first row that is not plain the
+ * A row is plain when it ends with LF or CRLF, no field is quoted (but text
+ * without line ends or doubled quotes in a Utf8 column), every number has
+ * the simple syntax tables write (`-12.5`, `1.02E-13`, `5929246508730155392`)
+ * or is a null value (the empty field, `N/A` in TSV, ...), and every boolean
+ * is `true` or `false`. The columns must be Float64, signed Int64, Utf8 or
+ * Bool (what type inference gives, and what Gaia's CSV holds). At the first row that is not plain the
  * fast path stops before it, and the general tokenizer and column parsers of
  * `csv_tokenizer.ts` / `csv_columns.ts` read it: they give the same values
  * for plain rows, and handle (or report, with line and offset) everything
@@ -58,12 +58,13 @@ const EXACT = 9007199254740992;
  * const builders = buildersFor(schema);
  * const rules = { nullValues: [new Uint8Array(0)], quotedEmptyIsNull: false, format: "csv" };
  * const fast = CsvFastRows.create(schema.fields, builders, 0x2c, 0x22, rules, 100)!;
- * const bytes = new TextEncoder().encode('5929246508730155392,45.5,x\n1,,\n2,"q",y\n');
+ * const bytes = new TextEncoder().encode('5929246508730155392,45.5,"x, y"\n1,,\n2,"3",z\n');
  * const rows = fast.run(bytes, 0, bytes.length, 100);
- * // Two plain rows; the third has a quoted field, left for the general path.
+ * // Two plain rows; the third has a quoted number, left for the general path.
  * if (rows !== 2 || fast.needMore) throw new Error(String(rows));
  * const batch = finishBatch(schema, builders);
  * if (batch.getChild("id")!.get(0) !== 5929246508730155392n) throw new Error("int64");
+ * if (batch.getChild("s")!.get(0) !== "x, y") throw new Error("quoted text");
  * if (batch.getChild("ra")!.get(1) !== null || batch.getChild("s")!.get(1) !== null) throw new Error("nulls");
  * ```
  */
@@ -90,6 +91,7 @@ export class CsvFastRows {
   /** The other null values, and a table of their first bytes. */
   readonly #tokens: Uint8Array[];
   readonly #tokenFirst = new Uint8Array(256);
+  readonly #quotedEmptyIsNull: boolean;
   /** Index after the last row read by {@linkcode CsvFastRows.run}. */
   pos = 0;
   /** Whether `run` stopped because no complete row was left in the bytes. */
@@ -105,6 +107,7 @@ export class CsvFastRows {
   ) {
     const ncols = kinds.length;
     this.#emptyIsNull = rules.nullValues.some((v) => v.length === 0);
+    this.#quotedEmptyIsNull = rules.quotedEmptyIsNull;
     // A null value holding a delimiter, line end or quote can never be a whole unquoted field.
     this.#tokens = rules.nullValues.filter((v) =>
       v.length > 0 && !v.some((x) => x === delimiter || x === LF || x === CR || x === quote)
@@ -203,6 +206,7 @@ export class CsvFastRows {
     const bools = this.#bool, nulls = this.#nulls, nullCount = this.#nullCount;
     const words = this.#words;
     const emptyIsNull = this.#emptyIsNull, tokenFirst = this.#tokenFirst;
+    const quotedEmptyIsNull = this.#quotedEmptyIsNull;
     const last = ncols - 1;
     nullCount.fill(0);
     const max = Math.min(maxRows, B);
@@ -301,11 +305,27 @@ export class CsvFastRows {
           i64[w] = words[0];
           i64[w + 1] = words[1];
         } else if (k === UTF8) {
-          if (b === Q) break rows;
-          while (b !== D && b !== LF && b !== CR) b = buf[++p];
           const j = slot[c] * B + r;
-          strStart[j] = s;
-          strEnd[j] = p;
+          if (b === Q) {
+            // A quoted field without line ends or doubled quotes inside (the
+            // general path takes those); a quoted null value is a value.
+            let q = p + 1;
+            while (buf[q] !== Q && buf[q] !== LF) q++; // the row's LF at the latest
+            if (buf[q] !== Q || buf[q + 1] === Q) break rows;
+            if (q === p + 1 && quotedEmptyIsNull) {
+              nulls[c * B + nullCount[c]++] = r;
+              strStart[j] = s;
+              strEnd[j] = s;
+            } else {
+              strStart[j] = p + 1;
+              strEnd[j] = q;
+            }
+            p = q + 1;
+          } else {
+            while (b !== D && b !== LF && b !== CR) b = buf[++p];
+            strStart[j] = s;
+            strEnd[j] = p;
+          }
         } else if (k === BOOL) {
           while (b !== D && b !== LF && b !== CR) b = buf[++p];
           // Only the words true and false (any case), as type inference reads

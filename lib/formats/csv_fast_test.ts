@@ -353,7 +353,7 @@ Deno.test("csv fast path: ECSV (space delimiter) reads the same through the fast
   for (let i = 0; i < 2000; i++) {
     body.push(
       `${9007199254740993n + BigInt(i)} ${i % 10 ? (i / 8).toString() : '""'} ${
-        i % 7 ? `s${i}` : '"two words"'
+        i % 13 === 0 ? '""' : i % 7 ? `s${i}` : '"two words"'
       }`,
     );
   }
@@ -366,6 +366,8 @@ Deno.test("csv fast path: ECSV (space delimiter) reads the same through the fast
   assert.equal(table.getChild("x")!.get(11), 11 / 8);
   assert.equal(table.getChild("s")!.get(7), "two words");
   assert.equal(table.getChild("s")!.get(8), "s8");
+  assert.equal(table.getChild("s")!.get(13), null, 'ECSV: "" is null');
+  assert.equal(table.getChild("s")!.nullCount, Math.ceil(2000 / 13));
 });
 
 Deno.test("csv fast path: TSV with N/A nulls and no header (DaCHS) reads the same as the general path", async () => {
