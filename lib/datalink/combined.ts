@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { RecordBatch, type Schema, Table } from "apache-arrow";
+import { type Data, RecordBatch, type Schema, Table } from "apache-arrow";
 import { column } from "./columns.ts";
 import { compactTables } from "./compact.ts";
 import { tidyProduct } from "./tidy.ts";
@@ -60,8 +60,8 @@ export class ProductSegment {
   #batches: RecordBatch[] = [];
   #starts: number[] = [];
   #done = 0;
-  /** First-level batches waiting to be copied into one finished batch. */
-  #open: Table[] = [];
+  /** First-level batches waiting to be copied into one finished batch (`owned`: made here, held by no one else). */
+  #open: { table: Table; owned: boolean }[] = [];
   #openRows = 0;
   /** Files waiting to be copied into one first-level batch. */
   #pending: Table[] = [];
@@ -104,7 +104,9 @@ export class ProductSegment {
 
   #flushPending(): void {
     if (this.#pending.length === 0) return;
-    this.#open.push(compactTables(this.#pending));
+    const inputs = new Set(buffersOf(this.#pending));
+    const table = compactTables(this.#pending);
+    this.#open.push({ table, owned: buffersOf([table]).every((b) => !inputs.has(b)) });
     this.#openRows += this.#pendingRows;
     this.#pending = [];
     this.#pendingRows = 0;
@@ -113,7 +115,15 @@ export class ProductSegment {
 
   #flushOpen(): void {
     if (this.#open.length === 0) return;
-    const t = compactTables(this.#open);
+    const t = compactTables(this.#open.map((o) => o.table));
+    // The first-level copies are garbage now: free them at once rather than
+    // at the next garbage collection (their memory would otherwise pile up
+    // while the answer is read). Only buffers made here and not in `t`.
+    const kept = new Set(buffersOf([t]));
+    for (const o of this.#open) {
+      if (!o.owned) continue;
+      for (const b of buffersOf([o.table])) if (!kept.has(b)) release(b);
+    }
     for (const b of t.batches) {
       if (b.numRows === 0) continue;
       this.#starts.push(this.#done);
@@ -208,4 +218,26 @@ export class ProductSegment {
       from === 0 && length === b.numRows ? b : b.slice(from, from + length),
     ]);
   }
+}
+
+/** The ArrayBuffers behind a table's columns (every batch, children included). */
+export function buffersOf(tables: readonly Table[]): ArrayBufferLike[] {
+  const out: ArrayBufferLike[] = [];
+  const visit = (d: Data) => {
+    for (const b of [d.values, d.valueOffsets, d.nullBitmap, d.typeIds]) {
+      if (b && ArrayBuffer.isView(b) && b.byteLength > 0) out.push(b.buffer);
+    }
+    for (const c of d.children) visit(c);
+  };
+  for (const t of tables) for (const b of t.batches) visit(b.data);
+  return out;
+}
+
+/**
+ * Frees an ArrayBuffer now (detaches it): for buffers this module made and
+ * no one else can hold. A SharedArrayBuffer or an already detached one is
+ * left alone.
+ */
+export function release(b: ArrayBufferLike): void {
+  if (b instanceof ArrayBuffer && !b.detached) b.transfer(0);
 }

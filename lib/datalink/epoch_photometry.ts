@@ -308,8 +308,6 @@ function observationRows(table: Table, bandCol: Vector, fallbackSid: bigint | un
   const rv = column(table, "rejected_by_variability");
   const tid = column(table, "transit_id");
   const sid = column(table, "source_id");
-  const f = (v: Vector | undefined) => (v ? floatsOf(v) : null);
-  const [tT, tM, tF, tE, tO] = [f(time), f(mag), f(flux), f(err), f(foe)];
   const at = (typed: Float64Array | null, v: Vector | undefined, i: number) =>
     typed ? (Number.isNaN(typed[i]) ? null : typed[i]) : v ? numberAt(v, i) : null;
 
@@ -324,9 +322,10 @@ function observationRows(table: Table, bandCol: Vector, fallbackSid: bigint | un
     else for (let i = 0; i < n; i++) b.append(fallback);
     return b.finish();
   };
-  const floats = (v: Vector | undefined, typed: Float64Array | null): Data => {
+  const floats = (v: Vector | undefined): Data => {
     const shared = sharedData(v, isFloat64);
     if (shared) return nanAsNull(shared);
+    const typed = v ? floatsOf(v) : null;
     const b = new Float64Builder();
     for (let i = 0; i < n; i++) {
       const x = at(typed, v, i);
@@ -355,30 +354,56 @@ function observationRows(table: Table, bandCol: Vector, fallbackSid: bigint | un
     for (let i = 0; i < n; i++) b.appendString(read(i));
     return b.finish();
   };
-  const date = new Int64Builder(new TimestampMillisecond("UTC") as unknown as Int64);
-  const ratio = new Float64Builder();
+  // date and flux_over_error, written straight into their arrays (nulls as
+  // the builders write them: zero words / NaN, and a validity bit).
+  const T = numbers(time), O = numbers(foe), F = numbers(flux), E = numbers(err);
+  const words = new Int32Array(2 * n);
+  const ratio = new Float64Array(n);
+  const dateValid = new Uint8Array((n + 7) >> 3), ratioValid = new Uint8Array((n + 7) >> 3);
+  let dateNulls = 0, ratioNulls = 0;
   for (let i = 0; i < n; i++) {
-    const t = at(tT, time, i);
-    if (t === null || Number.isNaN(t)) date.appendNull();
-    else date.appendNumber(Math.round(gaiaTimeToUnixMs(t)));
-    let x = at(tO, foe, i);
-    if (x === null) {
-      const fl = at(tF, flux, i), e = at(tE, err, i);
-      x = fl !== null && e ? fl / e : null;
+    const t = numberOf(T, time, i);
+    if (t !== t) dateNulls++;
+    else {
+      const ms = Math.round(gaiaTimeToUnixMs(t));
+      const hi = Math.floor(ms / 4294967296);
+      words[2 * i] = (ms - hi * 4294967296) | 0;
+      words[2 * i + 1] = hi | 0;
+      dateValid[i >> 3] |= 1 << (i & 7);
     }
-    if (x === null || Number.isNaN(x)) ratio.appendNull();
-    else ratio.append(x);
+    let x = numberOf(O, foe, i);
+    if (x !== x) {
+      const fl = numberOf(F, flux, i), e = numberOf(E, err, i);
+      x = fl === fl && e === e && e !== 0 ? fl / e : NaN;
+    }
+    ratio[i] = x;
+    if (x !== x) ratioNulls++;
+    else ratioValid[i >> 3] |= 1 << (i & 7);
   }
+  const date = makeData({
+    type: new TimestampMillisecond("UTC"),
+    length: n,
+    nullCount: dateNulls,
+    nullBitmap: dateNulls ? dateValid : undefined,
+    data: new BigInt64Array(words.buffer),
+  } as never) as Data;
+  const foeData = makeData({
+    type: new Float64(),
+    length: n,
+    nullCount: ratioNulls,
+    nullBitmap: ratioNulls ? ratioValid : undefined,
+    data: ratio,
+  });
   const children = [
     ids(sid, fallbackSid),
     ids(tid, undefined),
     bands(),
-    floats(time, tT),
-    date.finish(),
-    floats(mag, tM),
-    floats(flux, tF),
-    floats(err, tE),
-    ratio.finish(),
+    floats(time),
+    date,
+    floats(mag),
+    floats(flux),
+    floats(err),
+    foeData,
     flags(rp),
     flags(rv),
   ];
@@ -389,6 +414,34 @@ function observationRows(table: Table, bandCol: Vector, fallbackSid: bigint | un
     children,
   });
   return new Table([new RecordBatch(EPOCH_PHOTOMETRY_SCHEMA, data)]);
+}
+
+/** A numeric column read in place (one plain array and its validity bitmap), or its values copied as Float64 (NaN for null). */
+interface Numbers {
+  values: ArrayLike<number>;
+  valid: Uint8Array | undefined;
+}
+
+function numbers(v: Vector | undefined): Numbers | null {
+  if (!v) return null;
+  if (v.data.length === 1) {
+    const d = v.data[0];
+    const values = d.values as unknown;
+    if (d.offset === 0 && (values instanceof Float64Array || values instanceof Float32Array)) {
+      return { values, valid: d.nullCount > 0 ? (d.nullBitmap as Uint8Array) : undefined };
+    }
+  }
+  const f = floatsOf(v);
+  return f ? { values: f, valid: undefined } : null;
+}
+
+/** Row `i` of a numeric column as a number, NaN for null (text columns read cell by cell). */
+function numberOf(c: Numbers | null, v: Vector | undefined, i: number): number {
+  if (c) {
+    if (c.valid && ((c.valid[i >> 3] >> (i & 7)) & 1) === 0) return NaN;
+    return c.values[i];
+  }
+  return v ? numberAt(v, i) ?? NaN : NaN;
 }
 
 const isInt64 = (t: DataType) =>

@@ -5,7 +5,7 @@
  * @module
  */
 import { RecordBatch, type Schema, Table } from "apache-arrow";
-import { ProductSegment } from "./combined.ts";
+import { buffersOf, ProductSegment, release } from "./combined.ts";
 import { isGzip, openByteStream, readAllBytes } from "../io/source.ts";
 import { DataLinkError } from "./errors.ts";
 import { DataLinkProduct } from "./product.ts";
@@ -90,6 +90,7 @@ export async function unpackProducts(
     });
     out.push(p);
     options.onEntry?.(p);
+    return table;
   };
   if (isZip(bytes)) {
     const zip = new ZipArchive(bytes, {
@@ -98,7 +99,13 @@ export async function unpackProducts(
     });
     for (const entry of zip.entries) {
       if (entryFormat(entry.name) === undefined) continue; // READMEs and the like
-      await add(entry.name, await zip.read(entry));
+      const data = await zip.read(entry);
+      const table = await add(entry.name, data);
+      // An inflated entry is a buffer of its own: once read (and not part of
+      // the table), it is freed at once, not at the next garbage collection.
+      if (data.buffer !== bytes.buffer && !buffersOf([table]).includes(data.buffer)) {
+        release(data.buffer);
+      }
     }
     for (const s of open.values()) s.finish();
     return out;

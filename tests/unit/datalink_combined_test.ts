@@ -12,6 +12,7 @@ import { zipSync } from "fflate";
 import { Bool, Float64, Int64, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { packageProducts } from "../../lib/archive/products/package.ts";
 import { epochPhotometry } from "../../lib/datalink/epoch_photometry.ts";
+import { gaiaTimeToUnixMs } from "../../lib/datalink/gaia_time.ts";
 import { DataLinkProducts } from "../../lib/datalink/products.ts";
 import { readEntry } from "../../lib/datalink/read_entry.ts";
 import { tidyProduct } from "../../lib/datalink/tidy.ts";
@@ -204,7 +205,12 @@ Deno.test("epochPhotometry() shares columns already in the tidy type and convert
   // NaN is null in the tidy table, as before; flux_over_error falls back to flux / error.
   const t = shared.getChild("time")!, m = shared.getChild("mag")!;
   assert.deepEqual([t.get(2), t.get(5), m.get(1), m.get(3)], [null, null, null, null]);
-  assert.equal(shared.getChild("date")!.get(2), null);
+  const date = shared.getChild("date")!;
+  for (let i = 0; i < n; i++) {
+    const ti = t.get(i) as number | null;
+    assert.equal(date.get(i), ti === null ? null : Math.round(gaiaTimeToUnixMs(ti)), `date ${i}`);
+  }
+  assert.equal(date.nullCount, 2);
   const foe = shared.getChild("flux_over_error")!;
   assert.deepEqual([foe.get(1), foe.get(2), foe.get(5)], [50, null, 302 / 7]);
   assert.equal(shared.getChild("transit_id")!.get(3), null);
