@@ -235,6 +235,14 @@ export class CsvFastRows {
             isNull = true;
           }
         }
+        if (
+          k === F64 && (b | 0x20) === 0x6e && (buf[p + 1] | 0x20) === 0x61 &&
+          (buf[p + 2] | 0x20) === 0x6e
+        ) {
+          // nan (any case): null, as the general path reads it (ECSV writes it for nulls).
+          p += 3;
+          isNull = true;
+        }
         if (isNull) {
           nulls[c * B + nullCount[c]++] = r;
           if (k === F64) f64[slot[c] * B + r] = NaN;
