@@ -352,7 +352,7 @@ Deno.test("csv fast path: ECSV (space delimiter) reads the same through the fast
   const body: string[] = [];
   for (let i = 0; i < 2000; i++) {
     body.push(
-      `${9007199254740993n + BigInt(i)} ${i % 10 ? (i / 8).toString() : '""'} ${
+      `${9007199254740993n + BigInt(i)} ${i % 10 ? (i / 8).toString() : i % 20 ? "nan" : '""'} ${
         i % 13 === 0 ? '""' : i % 7 ? `s${i}` : '"two words"'
       }`,
     );
@@ -362,7 +362,9 @@ Deno.test("csv fast path: ECSV (space delimiter) reads the same through the fast
   );
   assert.equal(table.numRows, 2000);
   assert.equal(table.getChild("id")!.get(1999), 9007199254740993n + 1999n);
-  assert.equal(table.getChild("x")!.get(10), null);
+  assert.equal(table.getChild("x")!.get(10), null, "nan");
+  assert.equal(table.getChild("x")!.get(20), null, '""');
+  assert.equal(table.getChild("x")!.nullCount, 200);
   assert.equal(table.getChild("x")!.get(11), 11 / 8);
   assert.equal(table.getChild("s")!.get(7), "two words");
   assert.equal(table.getChild("s")!.get(8), "s8");
