@@ -151,6 +151,33 @@ function fastFloat(buf: Uint8Array, p: number, out: Float64Array, k: number): nu
     nd += i - frac;
   }
   mant = mant * P10[n] + a;
+  // The common case: plain digits right before the '<'.
+  if (c === LT && nd !== 0 && mant < TWO53 && exp10 >= -22) {
+    const v = exp10 === 0 ? mant : mant / P10[-exp10];
+    out[k] = neg ? -v : v;
+    return i;
+  }
+  return floatRest(buf, p, i, mant, exp10, nd, frac, neg, out, k);
+}
+
+/**
+ * The rest of {@linkcode fastFloat} (kept apart so that the common path stays
+ * small): NaN, an exponent, whitespace before the `<`, long mantissas.
+ * `i` is where the digits ended.
+ */
+function floatRest(
+  buf: Uint8Array,
+  p: number,
+  i: number,
+  mant: number,
+  exp10: number,
+  nd: number,
+  frac: number,
+  neg: boolean,
+  out: Float64Array,
+  k: number,
+): number {
+  let c = buf[i];
   if (nd === 0) {
     // NaN (any case, signed): stored as NaN, which the caller makes a null.
     if (frac >= 0 || (c | 0x20) !== 0x6e) return -1;
