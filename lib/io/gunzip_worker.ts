@@ -23,37 +23,97 @@ export const GUNZIP_WORKER_AHEAD = 8 << 20;
  * The worker, as plain JavaScript (loaded from a blob URL: no file to read,
  * no permission, no TypeScript to compile).
  *
- * Messages to the worker: `{t: "in", c: Uint8Array}`, `{t: "end"}`,
- * `{t: "credit", n}`. From it: `{t: "need"}`, `{t: "out", c}`, `{t: "done"}`,
+ * It inflates with `node:zlib`, which in Deno is about twice as fast as
+ * `DecompressionStream` (a 23 MB `.gz` of a 47 MB VOTable: ~100 ms against
+ * ~210 ms), with the same error messages as far as the caller's mapping is
+ * concerned: truncation and bad checksums say "unexpected end" or
+ * "checksum", anything after the gzip data is an error. A file of several
+ * gzip members (valid gzip) is read whole, where `DecompressionStream`
+ * rejects it. Without `node:zlib` it uses `DecompressionStream`.
+ *
+ * Messages to the worker: `{t: "init", zlib: boolean}` first, then
+ * `{t: "in", c: Uint8Array}`, `{t: "end"}`, `{t: "credit", n}`. From it: `{t: "need"}`, `{t: "out", c}`, `{t: "done"}`,
  * `{t: "error", name, message, consumed}`.
  */
 const WORKER_SOURCE = `
-const ds = new DecompressionStream("gzip");
-const writer = ds.writable.getWriter();
-const reader = ds.readable.getReader();
+async function inflater(useZlib) {
+  let zlib;
+  try {
+    if (!useZlib) throw 0;
+    zlib = await import("node:zlib");
+  } catch {
+    return new DecompressionStream("gzip");
+  }
+  const g = zlib.createGunzip({ chunkSize: 1 << 20 });
+  let out = null, err = null, fed = 0, settle = null;
+  const done = (e) => { const s = settle; settle = null; if (s) s(e); };
+  g.on("data", (c) => out.enqueue(new Uint8Array(c.buffer, c.byteOffset, c.byteLength)));
+  g.on("error", (e) => {
+    err = new TypeError(
+      e.code === "Z_BUF_ERROR" || /unexpected end/i.test(e.message)
+        ? "unexpected end of the gzip data (truncated): " + e.message
+        : /data check/i.test(e.message)
+        ? "corrupt or truncated gzip data, checksum mismatch: " + e.message
+        : e.message,
+    );
+    done(err);
+  });
+  g.on("end", () => {
+    if (g.bytesWritten < fed) err = new TypeError("unexpected trailing bytes after the gzip data");
+    done(err);
+  });
+  const wait = (start) => new Promise((res, rej) => {
+    if (err) return rej(err);
+    settle = (e) => (e ? rej(e) : res());
+    start();
+  });
+  return new TransformStream({
+    start(c) { out = c; },
+    transform(chunk) {
+      fed += chunk.length;
+      return wait(() => g.write(chunk, () => done(err)));
+    },
+    flush() {
+      return wait(() => g.end());
+    },
+  });
+}
 let credit = ${GUNZIP_WORKER_AHEAD};
 let wake = null;
 let consumed = 0;
 let failed = false;
+const inbox = [];
+let writer = null;
 function fail(e) {
   if (failed) return;
   failed = true;
   self.postMessage({ t: "error", name: e && e.name, message: String(e && e.message || e), consumed });
 }
-self.onmessage = (ev) => {
-  const m = ev.data;
+function take(m) {
   if (m.t === "in") {
     consumed += m.c.length;
     writer.write(m.c).then(() => self.postMessage({ t: "need" }), fail);
   } else if (m.t === "end") {
     writer.close().catch(fail);
-  } else if (m.t === "credit") {
+  }
+}
+let init;
+const started = new Promise((r) => { init = r; });
+self.onmessage = (ev) => {
+  const m = ev.data;
+  if (m.t === "init") init(m.zlib);
+  else if (m.t === "credit") {
     credit += m.n;
     if (wake && credit > 0) { const w = wake; wake = null; w(); }
-  }
+  } else if (writer) take(m);
+  else inbox.push(m);
 };
 (async () => {
   try {
+    const ds = await inflater(await started);
+    writer = ds.writable.getWriter();
+    const reader = ds.readable.getReader();
+    for (const m of inbox.splice(0)) take(m);
     for (;;) {
       while (credit <= 0) await new Promise((r) => { wake = r; });
       const r = await reader.read();
@@ -93,6 +153,8 @@ const dropped = new FinalizationRegistry<Worker>((w) => w.terminate());
  * @param toError Turns an error (the platform's `TypeError` for bad data, or
  *   the compressed stream's own error) and the compressed bytes handed to the
  *   decompressor so far into the error the returned stream rejects with.
+ * @param options `zlib: false` inflates with `DecompressionStream` on the
+ *   worker too (by default `node:zlib`, when the worker can load it).
  * @returns The decompressed bytes, pulled with backpressure.
  * @throws the platform's error when a worker cannot be started (the caller
  *   then decompresses in this thread).
@@ -109,9 +171,11 @@ const dropped = new FinalizationRegistry<Worker>((w) => w.terminate());
 export function gunzipOnWorker(
   compressed: ReadableStream<Uint8Array>,
   toError: (error: unknown, consumed: number) => unknown,
+  options: { zlib?: boolean } = {},
 ): ReadableStream<Uint8Array> {
   workerUrl ??= URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
   const worker = new Worker(workerUrl, { type: "module" });
+  worker.postMessage({ t: "init", zlib: options.zlib ?? true });
   const source = compressed.getReader();
   const queue: Uint8Array[] = [];
   let finished = false; // the worker is gone (done, failed or terminated)
@@ -131,40 +195,56 @@ export function gunzipOnWorker(
     waiting = undefined;
     w?.();
   };
+  // One pump feeds the worker, in order, with at most two pieces in flight
+  // (so that it never waits for a round trip); "need" returns a slot.
   let pending: Uint8Array | undefined; // the rest of a large compressed chunk
-  const feed = async () => {
-    let c: Uint8Array;
-    if (pending) {
-      c = pending;
-      pending = undefined;
-    } else {
-      let r: ReadableStreamReadResult<Uint8Array>;
-      try {
-        r = await source.read();
-      } catch (e) {
-        if (finished) return;
-        failure = toError(e, sent);
-        stop();
-        wakeReader();
-        return;
+  let slots = 2;
+  let pumping = false;
+  let sourceDone = false;
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (slots > 0 && !finished && !sourceDone) {
+        let c: Uint8Array;
+        if (pending) {
+          c = pending;
+          pending = undefined;
+        } else {
+          let r: ReadableStreamReadResult<Uint8Array>;
+          try {
+            r = await source.read();
+          } catch (e) {
+            if (finished) return;
+            failure = toError(e, sent);
+            stop();
+            wakeReader();
+            return;
+          }
+          if (finished) return;
+          if (r.done) {
+            sourceDone = true;
+            worker.postMessage({ t: "end" });
+            return;
+          }
+          c = r.value;
+          if (c.length === 0) continue;
+        }
+        // A large chunk goes in pieces, so that inflating and parsing overlap.
+        if (c.length > FEED_PIECE) {
+          pending = c.subarray(FEED_PIECE);
+          c = c.subarray(0, FEED_PIECE);
+        }
+        const own = ownedBuffers.has(c.buffer) && c.byteOffset === 0 &&
+          c.byteLength === c.buffer.byteLength;
+        if (!own) c = c.slice();
+        sent += c.length;
+        slots--;
+        worker.postMessage({ t: "in", c }, [c.buffer as ArrayBuffer]);
       }
-      if (finished) return;
-      if (r.done) {
-        worker.postMessage({ t: "end" });
-        return;
-      }
-      c = r.value;
+    } finally {
+      pumping = false;
     }
-    // A large chunk goes in pieces, so that inflating and parsing overlap.
-    if (c.length > FEED_PIECE) {
-      pending = c.subarray(FEED_PIECE);
-      c = c.subarray(0, FEED_PIECE);
-    }
-    const own = ownedBuffers.has(c.buffer) && c.byteOffset === 0 &&
-      c.byteLength === c.buffer.byteLength;
-    if (!own) c = c.slice();
-    sent += c.length;
-    worker.postMessage({ t: "in", c }, [c.buffer as ArrayBuffer]);
   };
   worker.onmessage = (ev: MessageEvent) => {
     const m = ev.data as
@@ -175,7 +255,8 @@ export function gunzipOnWorker(
     if (finished) return;
     switch (m.t) {
       case "need":
-        void feed();
+        slots++;
+        void pump();
         break;
       case "out":
         queue.push(m.c);
@@ -205,8 +286,7 @@ export function gunzipOnWorker(
     source.cancel(failure).catch(() => {});
     wakeReader();
   };
-  // Two chunks in flight, so the worker never waits for a round trip.
-  void feed().then(() => feed());
+  void pump();
 
   const out = new ReadableStream<Uint8Array>({
     async pull(controller) {
