@@ -399,14 +399,19 @@ export class CsvFastRows {
         );
       } else if (k === BOOL) {
         setBools(this.#bool, at, n, (builder as BoolBuilder).extend(n), len0);
-      } else copyStrings(buf, this.#strStart, this.#strEnd, at, n, builder as Utf8Builder, len0);
+      } else {
+        copyStrings(buf, this.#strStart, this.#strEnd, at, n, builder as Utf8Builder, len0);
+        // Here, not at the end of copyStrings: code after a loop compiled on
+        // the stack (OSR) has no type feedback yet and would deoptimise.
+        (builder as Utf8Builder).commitRaw(n);
+      }
       const nn = this.#nullCount[c];
       if (nn > 0) setNulls(this.#nulls, c * B, nn, n, builder as Float64Builder, len0);
     }
   }
 }
 
-/** Appends strings `buf[starts[at + r]..ends[at + r])`, r < n, to a Utf8 builder (of `len0` values). */
+/** Writes strings `buf[starts[at + r]..ends[at + r])`, r < n, after the `len0` values of a Utf8 builder (the caller commits them). */
 function copyStrings(
   buf: Uint8Array,
   starts: Int32Array,
@@ -430,7 +435,6 @@ function copyStrings(
     }
     offsets[len0 + r + 1] = o;
   }
-  b.commitRaw(n);
 }
 
 /** Sets the bits of the true values among `v[at..at + n)` (appended from slot `len0`). */
