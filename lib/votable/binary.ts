@@ -36,6 +36,9 @@ function isBase64Char(c: number): boolean {
     c === 0x2b || c === 0x2f || c === 0x3d;
 }
 
+/** Base64 text decoded per call, in bytes (a multiple of 4 is not needed). */
+const TEXT_PIECE = 64 * 1024;
+
 /** Decoded bytes per block of a column-at-a-time pass (fits the CPU cache). */
 const BLOCK_BYTES = 256 * 1024;
 
@@ -174,24 +177,32 @@ export class BinaryScanner {
         });
       }
     } else if (pos < lt) {
-      this.#textOffset = inp.offset(pos);
-      const text = ascii.decode(buf.subarray(pos, lt));
-      let r: { read: number; written: number };
-      try {
-        r = (this.#bin.subarray(this.#blen) as unknown as Base64Target).setFromBase64(text, {
-          lastChunkHandling: final ? "loose" : "stop-before-partial",
-        });
-      } catch (e) {
-        const bad = /[^A-Za-z0-9+/=\s]/.exec(latin1.decode(buf.subarray(pos, lt)));
-        throw new VOTableSyntaxError(
-          bad
-            ? `Invalid character "${bad[0]}" in base64 STREAM data`
-            : `Malformed base64 in STREAM data (${(e as Error).message})`,
-          { offset: this.#textOffset + (bad ? bad.index : 0), element: "STREAM", cause: e },
-        );
+      // In pieces of about TEXT_PIECE bytes, whatever the input's chunk size:
+      // the strings stay small (young-generation garbage, not large objects).
+      for (let end = pos;;) {
+        end = Math.min(lt, end + TEXT_PIECE);
+        const last = end === lt;
+        this.#textOffset = inp.offset(pos);
+        const text = ascii.decode(buf.subarray(pos, end));
+        let r: { read: number; written: number };
+        try {
+          r = (this.#bin.subarray(this.#blen) as unknown as Base64Target).setFromBase64(text, {
+            lastChunkHandling: last && final ? "loose" : "stop-before-partial",
+          });
+        } catch (e) {
+          const bad = /[^A-Za-z0-9+/=\s]/.exec(latin1.decode(buf.subarray(pos, end)));
+          throw new VOTableSyntaxError(
+            bad
+              ? `Invalid character "${bad[0]}" in base64 STREAM data`
+              : `Malformed base64 in STREAM data (${(e as Error).message})`,
+            { offset: this.#textOffset + (bad ? bad.index : 0), element: "STREAM", cause: e },
+          );
+        }
+        this.#blen += r.written;
+        // A piece's cut quantum is read again at the start of the next one.
+        pos += r.read;
+        if (last) break;
       }
-      this.#blen += r.written;
-      pos += r.read;
       if (!final) {
         // What is left is a cut quantum (and blanks): keep its characters.
         let q = "";

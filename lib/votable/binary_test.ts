@@ -326,3 +326,24 @@ Deno.test("readVOTable() keeps a base64 quantum cut by a chunk boundary, and sti
     );
   }
 });
+
+Deno.test("readVOTable() reports a bad base64 byte far into one large chunk at its offset", async () => {
+  const many = Array.from({ length: 6000 }, (_, k) => makeRow(k));
+  const good = new TextDecoder().decode(doc(many, "BINARY2", false));
+  const at = good.indexOf("<STREAM") + 300_001;
+  for (const bad of ["#", "\u00e9"]) {
+    const text = good.slice(0, at) + bad + good.slice(at);
+    const bytes = new TextEncoder().encode(text);
+    for (const size of [bytes.length, 1 << 20, 65536]) {
+      await assert.rejects(
+        collectTable(readVOTable(chunked(bytes, size))),
+        (e: unknown) =>
+          e instanceof VOTableSyntaxError && e.offset === at && /Invalid character/.test(e.message),
+        `${JSON.stringify(bad)} in ${size}-byte chunks`,
+      );
+    }
+  }
+  // And the same text without the bad byte reads whole in one chunk.
+  const { table } = await collectTable(readVOTable(new TextEncoder().encode(good)));
+  assert.equal(table.numRows, many.length);
+});
