@@ -3,8 +3,9 @@
  * inflated on one core while the reader parses on another.
  *
  * The main side ({@linkcode gunzipOnWorker}) feeds compressed chunks to a
- * worker running the platform's `DecompressionStream` and receives the
- * decompressed chunks back as transferred buffers. Memory stays bounded:
+ * worker inflating with `node:zlib` (twice as fast as `DecompressionStream`
+ * in Deno; `DecompressionStream` when `node:zlib` cannot load) and receives
+ * the decompressed chunks back as transferred buffers. Memory stays bounded:
  * the worker sends at most {@linkcode GUNZIP_WORKER_AHEAD} bytes the reader
  * has not yet asked for, and asks for compressed input only as it inflates.
  * The worker ends with the stream: at its end, on an error, or when the
