@@ -126,20 +126,39 @@ class Validity {
     for (; i < to; i++) b[i >> 3] |= 1 << (i & 7);
   }
 
-  /** Marks slot `i`, one of the `length` slots already appended as valid, as null. */
-  clear(i: number, length: number): void {
+  /** The bitmap, made (all `length` slots valid) if there was none. */
+  #made(length: number): Uint8Array {
     if (this.bits === null) {
       this.bits = new Uint8Array(Math.max(INITIAL_CAPACITY >> 3, (length >> 2) + 1));
       const full = length >> 3;
       this.bits.fill(0xff, 0, full);
       if (length & 7) this.bits[full] = (1 << (length & 7)) - 1;
     }
+    return this.bits;
+  }
+
+  /** Marks slot `i`, one of the `length` slots already appended as valid, as null. */
+  clear(i: number, length: number): void {
+    const b = this.#made(length);
     const m = 1 << (i & 7);
-    const b = this.bits;
     if ((b[i >> 3] & m) !== 0) {
       b[i >> 3] &= ~m;
       this.nullCount++;
     }
+  }
+
+  /** {@linkcode clear} for the slots `indices[0..count)`. */
+  clearAll(indices: Int32Array, count: number, length: number): void {
+    const b = this.#made(length);
+    let cleared = 0;
+    for (let k = 0; k < count; k++) {
+      const i = indices[k];
+      const m = 1 << (i & 7);
+      const byte = b[i >> 3];
+      cleared += (byte & m) !== 0 ? 1 : 0;
+      b[i >> 3] = byte & ~m;
+    }
+    this.nullCount += cleared;
   }
 
   #grow(i: number): void {
@@ -245,12 +264,8 @@ export class Int8Builder implements NumberBuilder<Int8> {
   /** Turns the slots `indices[0..count)` (already appended) into nulls. */
   setNulls(indices: Int32Array, count: number): void {
     const data = this.#data;
-    const length = this.#length;
-    for (let k = 0; k < count; k++) {
-      const i = indices[k];
-      data[i] = 0;
-      this.#validity.clear(i, length);
-    }
+    for (let k = 0; k < count; k++) data[indices[k]] = 0;
+    this.#validity.clearAll(indices, count, this.#length);
   }
   #grow(min: number): void {
     const n = new Int8Array(Math.max(min, this.#data.length * 2));
@@ -341,12 +356,8 @@ export class Int16Builder implements NumberBuilder<Int16> {
   /** Turns the slots `indices[0..count)` (already appended) into nulls. */
   setNulls(indices: Int32Array, count: number): void {
     const data = this.#data;
-    const length = this.#length;
-    for (let k = 0; k < count; k++) {
-      const i = indices[k];
-      data[i] = 0;
-      this.#validity.clear(i, length);
-    }
+    for (let k = 0; k < count; k++) data[indices[k]] = 0;
+    this.#validity.clearAll(indices, count, this.#length);
   }
   #grow(min: number): void {
     const n = new Int16Array(Math.max(min, this.#data.length * 2));
@@ -437,12 +448,8 @@ export class Int32Builder implements NumberBuilder<Int32> {
   /** Turns the slots `indices[0..count)` (already appended) into nulls. */
   setNulls(indices: Int32Array, count: number): void {
     const data = this.#data;
-    const length = this.#length;
-    for (let k = 0; k < count; k++) {
-      const i = indices[k];
-      data[i] = 0;
-      this.#validity.clear(i, length);
-    }
+    for (let k = 0; k < count; k++) data[indices[k]] = 0;
+    this.#validity.clearAll(indices, count, this.#length);
   }
   #grow(min: number): void {
     const n = new Int32Array(Math.max(min, this.#data.length * 2));
@@ -533,12 +540,8 @@ export class Uint8Builder implements NumberBuilder<Uint8> {
   /** Turns the slots `indices[0..count)` (already appended) into nulls. */
   setNulls(indices: Int32Array, count: number): void {
     const data = this.#data;
-    const length = this.#length;
-    for (let k = 0; k < count; k++) {
-      const i = indices[k];
-      data[i] = 0;
-      this.#validity.clear(i, length);
-    }
+    for (let k = 0; k < count; k++) data[indices[k]] = 0;
+    this.#validity.clearAll(indices, count, this.#length);
   }
   #grow(min: number): void {
     const n = new Uint8Array(Math.max(min, this.#data.length * 2));
@@ -629,12 +632,8 @@ export class Uint16Builder implements NumberBuilder<Uint16> {
   /** Turns the slots `indices[0..count)` (already appended) into nulls. */
   setNulls(indices: Int32Array, count: number): void {
     const data = this.#data;
-    const length = this.#length;
-    for (let k = 0; k < count; k++) {
-      const i = indices[k];
-      data[i] = 0;
-      this.#validity.clear(i, length);
-    }
+    for (let k = 0; k < count; k++) data[indices[k]] = 0;
+    this.#validity.clearAll(indices, count, this.#length);
   }
   #grow(min: number): void {
     const n = new Uint16Array(Math.max(min, this.#data.length * 2));
@@ -725,12 +724,8 @@ export class Uint32Builder implements NumberBuilder<Uint32> {
   /** Turns the slots `indices[0..count)` (already appended) into nulls. */
   setNulls(indices: Int32Array, count: number): void {
     const data = this.#data;
-    const length = this.#length;
-    for (let k = 0; k < count; k++) {
-      const i = indices[k];
-      data[i] = 0;
-      this.#validity.clear(i, length);
-    }
+    for (let k = 0; k < count; k++) data[indices[k]] = 0;
+    this.#validity.clearAll(indices, count, this.#length);
   }
   #grow(min: number): void {
     const n = new Uint32Array(Math.max(min, this.#data.length * 2));
@@ -821,12 +816,8 @@ export class Float32Builder implements NumberBuilder<Float32> {
   /** Turns the slots `indices[0..count)` (already appended) into nulls. */
   setNulls(indices: Int32Array, count: number): void {
     const data = this.#data;
-    const length = this.#length;
-    for (let k = 0; k < count; k++) {
-      const i = indices[k];
-      data[i] = NaN;
-      this.#validity.clear(i, length);
-    }
+    for (let k = 0; k < count; k++) data[indices[k]] = NaN;
+    this.#validity.clearAll(indices, count, this.#length);
   }
   #grow(min: number): void {
     const n = new Float32Array(Math.max(min, this.#data.length * 2));
@@ -928,12 +919,8 @@ export class Float64Builder implements NumberBuilder<Float64> {
   /** Turns the slots `indices[0..count)` (already appended) into nulls. */
   setNulls(indices: Int32Array, count: number): void {
     const data = this.#data;
-    const length = this.#length;
-    for (let k = 0; k < count; k++) {
-      const i = indices[k];
-      data[i] = NaN;
-      this.#validity.clear(i, length);
-    }
+    for (let k = 0; k < count; k++) data[indices[k]] = NaN;
+    this.#validity.clearAll(indices, count, this.#length);
   }
   #grow(min: number): void {
     const n = new Float64Array(Math.max(min, this.#data.length * 2));
@@ -1050,13 +1037,12 @@ function bigIntBuilderClass<T extends DataType>(
     }
     setNulls(indices: Int32Array, count: number): void {
       const words = this.#words;
-      const length = this.#length;
       for (let k = 0; k < count; k++) {
         const i = indices[k];
         words[2 * i] = 0;
         words[2 * i + 1] = 0;
-        this.#validity.clear(i, length);
       }
+      this.#validity.clearAll(indices, count, this.#length);
     }
     #grow(min: number): void {
       const n = new Int32Array(Math.max(min * 2, this.#words.length * 2));
@@ -1182,12 +1168,11 @@ export class BoolBuilder implements ColumnBuilder<Bool> {
   /** Turns the slots `indices[0..count)` (already appended) into nulls. */
   setNulls(indices: Int32Array, count: number): void {
     const bits = this.#bits;
-    const length = this.#length;
     for (let k = 0; k < count; k++) {
       const i = indices[k];
       bits[i >> 3] &= ~(1 << (i & 7));
-      this.#validity.clear(i, length);
     }
+    this.#validity.clearAll(indices, count, this.#length);
   }
   #grow(): void {
     const n = new Uint8Array(this.#bits.length * 2);
@@ -1326,8 +1311,7 @@ export class Utf8Builder implements ColumnBuilder<Utf8> {
   }
   /** Turns the slots `indices[0..count)` (already appended, empty) into nulls. */
   setNulls(indices: Int32Array, count: number): void {
-    const length = this.#length;
-    for (let k = 0; k < count; k++) this.#validity.clear(indices[k], length);
+    this.#validity.clearAll(indices, count, this.#length);
   }
   #push(end: number, isNull = false): void {
     const i = this.#length;
