@@ -162,7 +162,8 @@ function fastFloat(buf: Uint8Array, p: number, out: Float64Array, k: number): nu
 
 /**
  * The rest of {@linkcode fastFloat} (kept apart so that the common path stays
- * small): NaN, an exponent, whitespace before the `<`, long mantissas.
+ * small): padding, NaN, Inf, an exponent, whitespace before the `<`, long
+ * mantissas.
  * `i` is where the digits ended.
  */
 function floatRest(
@@ -179,6 +180,24 @@ function floatRest(
 ): number {
   let c = buf[i];
   if (nd === 0) {
+    // Padding before the number: read what follows it (once; then not whitespace).
+    if (WS[buf[p]] === 1) {
+      let j = p;
+      while (WS[buf[j]] === 1) j++;
+      return buf[j] === LT ? -1 : fastFloat(buf, j, out, k);
+    }
+    // Inf, Infinity (any case, signed): the general parser's reading of the word.
+    if (frac < 0 && (c | 0x20) === 0x69) {
+      let j = i;
+      while (((buf[j] | 0x20) >= 0x61 && (buf[j] | 0x20) <= 0x7a)) j++;
+      const v = parseFloatAscii(buf, p, j);
+      if (v !== v) return -1;
+      c = buf[j];
+      while (WS[c] === 1) c = buf[++j];
+      if (c !== LT) return -1;
+      out[k] = v;
+      return j;
+    }
     // NaN (any case, signed): stored as NaN, which the caller makes a null.
     if (frac >= 0 || (c | 0x20) !== 0x6e) return -1;
     if ((buf[i + 1] | 0x20) !== 0x61 || (buf[i + 2] | 0x20) !== 0x6e) return -1;
