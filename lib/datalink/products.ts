@@ -4,13 +4,14 @@
  *
  * @module
  */
-import { Table } from "apache-arrow";
+import { Table, tableToIPC, Type } from "apache-arrow";
+import { Buffer } from "node:buffer";
 import type { DataFrame } from "nodejs-polars";
 import { bigintAt, column } from "./columns.ts";
 import { DataLinkManifest } from "./manifest.ts";
 import { loadPolars, setPolarsMeta, toPolars } from "../table/polars.ts";
 import { compactTables } from "./compact.ts";
-import { SEGMENT_SMALL_ROWS } from "./combined.ts";
+import { buffersOf, release, SEGMENT_SMALL_ROWS } from "./combined.ts";
 import { tidyProduct } from "./tidy.ts";
 import { DataLinkProduct } from "./product.ts";
 
@@ -238,8 +239,25 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
     const table = this.table(type);
     if (table.batches.length <= 1) return toPolars(table);
     const frames: DataFrame[] = [];
-    for (const b of table.batches) frames.push(await toPolars(new Table(table.schema, [b])));
     const pl = await loadPolars();
+    // Plain column types (no dictionaries or string views, which the shared
+    // bridge rewrites first): each batch's Arrow IPC bytes are handed to
+    // Polars, which copies them, and freed at once, so that the copies in
+    // flight do not pile up until a garbage collection.
+    const plain = table.schema.fields.every((f) =>
+      f.type.typeId !== Type.Dictionary && f.type.typeId !== Type.Utf8View &&
+      f.type.typeId !== Type.LargeUtf8
+    );
+    for (const b of table.batches) {
+      const part = new Table(table.schema, [b]);
+      if (!plain) {
+        frames.push(await toPolars(part));
+        continue;
+      }
+      const ipc = tableToIPC(part, "file");
+      frames.push(pl.readIPC(Buffer.from(ipc.buffer, ipc.byteOffset, ipc.byteLength)));
+      if (!buffersOf([part]).includes(ipc.buffer)) release(ipc.buffer);
+    }
     const df = pl.concat(frames, { how: "vertical", rechunk: false });
     setPolarsMeta(df, table);
     return df;

@@ -9,7 +9,17 @@
  */
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
-import { Bool, Float64, Int64, Table, Utf8, vectorFromArray } from "apache-arrow";
+import {
+  Bool,
+  Dictionary,
+  Float64,
+  Int32,
+  Int64,
+  Table,
+  Utf8,
+  vectorFromArray,
+} from "apache-arrow";
+import { DataLinkProduct } from "../../lib/datalink/product.ts";
 import { packageProducts } from "../../lib/archive/products/package.ts";
 import { epochPhotometry } from "../../lib/datalink/epoch_photometry.ts";
 import { gaiaTimeToUnixMs } from "../../lib/datalink/gaia_time.ts";
@@ -116,6 +126,45 @@ Deno.test("unpackProducts(): 2 000 light curves are one combined table; every pe
   const df = await all.toPolars();
   assert.equal(df.height, total);
   assert.equal(df.getColumn("source_id").nUnique(), 2000);
+  // The frame holds the table's values (its IPC copies were freed at once).
+  for (
+    const [name, at] of [["time", 0], ["flux", 12345], ["flux_over_error", total - 1]] as const
+  ) {
+    assert.equal(df.getColumn(name).get(at), bulk.getChild(name)!.get(at), `${name}[${at}]`);
+  }
+  assert.equal(df.getColumn("band").get(total - 1), bulk.getChild("band")!.get(total - 1));
+  assert.equal(
+    df.getColumn("source_id").toTypedArray()[total - 1],
+    bulk.getChild("source_id")!.get(total - 1),
+  );
+  const sum = (xs: Iterable<unknown>) => {
+    let s = 0;
+    for (const x of xs) if (typeof x === "number") s += x;
+    return s;
+  };
+  const [got, want] = [df.getColumn("mag").sum() as number, sum(bulk.getChild("mag")!)];
+  assert.ok(Math.abs(got - want) <= 1e-9 * Math.abs(want), `${got} vs ${want}`);
+});
+
+Deno.test("DataLinkProducts.toPolars(): batches with dictionary columns go through the shared bridge (decoded to text)", async () => {
+  const part = (id: bigint, labels: string[]) =>
+    new DataLinkProduct({
+      type: "MCMC_MSC",
+      fileName: `MCMC_MSC-Gaia DR3 ${id}.csv`,
+      format: "csv",
+      sourceId: id,
+      table: new Table({
+        teff1: vectorFromArray(labels.map((_, i) => 5000 + i), new Float64()),
+        label: vectorFromArray(labels, new Dictionary(new Utf8(), new Int32())),
+      }),
+    });
+  const all = new DataLinkProducts([part(1n, ["a", "b"]), part(2n, ["c", "a", "d"])]);
+  const t = all.table();
+  assert.ok(t.batches.length > 1, "dictionaries are not copied into one batch");
+  const df = await all.toPolars();
+  assert.deepEqual(df.getColumn("label").toArray(), ["a", "b", "c", "a", "d"]);
+  assert.match(String(df.getColumn("label").dtype), /String|Utf8/);
+  assert.deepEqual([...df.getColumn("source_id").toArray()].map(Number), [1, 1, 2, 2, 2]);
 });
 
 Deno.test("unpackProducts(): products whose tidy form is per file (XP_SAMPLED CSV) are views too, tidy as before", async () => {
