@@ -75,6 +75,8 @@ export class BinaryScanner {
   #carryOffset = 0;
   /** True once a quantum with padding (`=`) ended the data. */
   #padded = false;
+  /** True once the end of the STREAM's text is in sight. */
+  #ended = false;
 
   constructor(specs: FieldSpec[], builders: ColumnBuilder[], binary2: boolean) {
     this.#specs = specs;
@@ -111,6 +113,7 @@ export class BinaryScanner {
     let lt = buf.indexOf(0x3c, inp.pos);
     const final = lt >= 0 && lt < inp.len;
     if (!final) lt = inp.len;
+    else this.#ended = true;
     let pos = inp.pos;
     if (lt === pos && this.#carry === "") return final;
     // Room for the decoded bytes (and the cut quantum's).
@@ -302,6 +305,9 @@ export class BinaryScanner {
     const blockRows = Math.max(1, Math.floor(BLOCK_BYTES / rowSize));
     let p = this.#bpos;
     let avail = Math.floor((this.#blen - p) / rowSize);
+    // Until the text ends, wait for a block's worth of rows (or the rows
+    // that complete the batch): longer column loops, fewer calls.
+    if (!this.#ended && avail < Math.min(blockRows, limit - inBatch)) return inBatch >= limit;
     while (inBatch < limit && avail > 0) {
       const n = Math.min(avail, limit - inBatch, blockRows);
       for (let j = 0; j < nf; j++) decoders[j](bin, dv, p, n, rowSize);
