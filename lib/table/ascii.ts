@@ -259,9 +259,11 @@ export function parseBigIntAscii(
 
 /**
  * Parses a floating-point number with the exact result `Number()` gives for
- * the same text: a fast path (at most 15 significant digits and a power of ten
- * within ±22, where one IEEE operation rounds correctly) and a string fallback
- * for the rest. Understands `NaN`, `Inf`, `Infinity` (any case, signed).
+ * the same text: a fast path (a mantissa below 2^53 and a power of ten within
+ * ±22, where one IEEE operation rounds correctly), an exact path for 16 to 19
+ * significant digits over a power of ten up to 10^22 (the 17-digit doubles
+ * that shortest round-trip printers write), and a string fallback for the
+ * rest. Understands `NaN`, `Inf`, `Infinity` (any case, signed).
  *
  * Returns `NaN` for invalid text too; when the result is `NaN` and that
  * matters, tell the two apart with {@linkcode isNanAscii}.
