@@ -102,13 +102,13 @@ function textEnd(buf: Uint8Array, p: number): number {
 }
 
 /**
- * Parses a decimal floating-point number at `p` followed by optional
- * whitespace and `<`; stores it in `out[k]` and returns the index of the `<`.
- * `NaN` text (any case, signed) is stored as NaN. -1: not plain decimal text
- * (Inf, leading whitespace, garbage): the caller hands
- * the cell to the general decoder. Exact: Clinger's fast path (an integer
- * mantissa below 2^53 and one operation with an exact power of ten), else
- * the exact {@linkcode parseFloatAscii}.
+ * Parses a decimal floating-point number at `p` (whitespace around it
+ * allowed) followed by `<`; stores it in `out[k]` and returns the index of
+ * the `<`. `NaN` text (any case, signed) is stored as NaN, `Inf`/`Infinity`
+ * as infinities. -1: not a number (garbage, entities, a blank cell): the
+ * caller hands the cell to the general decoder. Exact: Clinger's fast path
+ * (an integer mantissa below 2^53 and one operation with an exact power of
+ * ten), else the exact {@linkcode parseFloatAscii}.
  */
 function fastFloat(buf: Uint8Array, p: number, out: Float64Array, k: number): number {
   let i = p;
