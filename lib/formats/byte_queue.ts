@@ -108,6 +108,27 @@ export class ByteQueue {
     return take;
   }
 
+  /**
+   * Reads `n` bytes (fewer only at the end of the stream) for immediate use:
+   * a view of the chunk that holds them all when there is one (no copy),
+   * else copied into `scratch` (at least `n` bytes long) and a view of it.
+   * The bytes are valid until the next call.
+   */
+  async readVia(n: number, scratch: Uint8Array): Promise<Uint8Array> {
+    await this.#fill(n);
+    const first = this.#chunks[0];
+    if (first && first.length >= n) {
+      const out = first.subarray(0, n);
+      if (first.length === n) this.#chunks.shift();
+      else this.#chunks[0] = first.subarray(n);
+      this.#have -= n;
+      this.offset += n;
+      return out;
+    }
+    const got = await this.readInto(scratch.subarray(0, n));
+    return scratch.subarray(0, got);
+  }
+
   /** Skips `n` bytes; returns how many were skipped (fewer only at the end). */
   async skip(n: number): Promise<number> {
     let left = n;

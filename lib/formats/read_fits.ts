@@ -647,17 +647,20 @@ async function* readBintable(
     }
     return;
   }
-  // Rows read into one reused cache-sized buffer and decoded block by block
-  // as they arrive; a batch is yielded every perBatch rows.
+  // Rows decoded block by block (cache-sized) as they arrive, straight from
+  // the input chunk that holds a whole block, else from one reused buffer;
+  // a batch is yielded every perBatch rows.
   const blockRows = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, naxis1)));
   const block = new Uint8Array(Math.min(blockRows, naxis2) * naxis1);
   let inBatch = 0;
   for (let r0 = 0; r0 < naxis2;) {
     signal?.throwIfAborted();
     const n = Math.min(blockRows, naxis2 - r0, perBatch - inBatch);
-    const got = await q.readInto(block.subarray(0, n * naxis1));
-    if (got < n * naxis1) throw truncatedRows(r0 * naxis1 + got, naxis1, naxis2, q.offset);
-    decodeRows(block.subarray(0, n * naxis1), n, naxis1, cols, builders, undefined, r0);
+    const bytes = await q.readVia(n * naxis1, block);
+    if (bytes.length < n * naxis1) {
+      throw truncatedRows(r0 * naxis1 + bytes.length, naxis1, naxis2, q.offset);
+    }
+    decodeRows(bytes, n, naxis1, cols, builders, undefined, r0);
     r0 += n;
     inBatch += n;
     if (inBatch === perBatch || r0 === naxis2) {
