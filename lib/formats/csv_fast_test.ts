@@ -445,3 +445,35 @@ Deno.test("csv: doubles written in full (16 to 19 significant digits) round exac
     { numRuns: 300 },
   );
 });
+
+Deno.test("csv: chunks are read in place when nothing is pending, and never written to", async () => {
+  // Rows of 64 bytes in chunks of 8192: every chunk ends at a row end.
+  const lines: string[] = [];
+  for (let i = 0; i < 20000; i++) {
+    const row = `${4295806720n * BigInt(i)},${(i / 3).toFixed(6)},name${i}`;
+    lines.push(row + ",".padEnd(63 - row.length, "x"));
+  }
+  const header = "id,x,s,pad".padEnd(63, " ");
+  const bytes = enc.encode([header, ...lines].join("\n") + "\n");
+  assert.equal(bytes.length % 64, 0);
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += 8192) chunks.push(bytes.slice(i, i + 8192));
+  const copies = chunks.map((c) => c.slice());
+  const { table } = await collectTable(
+    csvEngine(ReadableStream.from(chunks), { format: "csv", inferRows: 1000, batchSize: 3000 }),
+  );
+  chunks.forEach((c, i) => assert.deepEqual(c, copies[i], `chunk ${i} unchanged`));
+  const general = await read(new TextDecoder().decode(bytes), 1 << 16, {
+    inferRows: 1000,
+    batchSize: 3000,
+    ...GENERAL,
+  });
+  assertSame({ table }, general, "aligned chunks");
+  assert.equal(table.getChild("id")!.get(19999), 4295806720n * 19999n);
+  // A whole buffer as the source: read in place, unchanged.
+  const whole = bytes.slice();
+  const t2 = (await collectTable(csvEngine(whole, { format: "csv" }))).table;
+  assert.deepEqual(whole, bytes);
+  assert.equal(t2.numRows, 20000);
+  assert.equal(t2.getChild("s")!.get(123), "name123");
+});

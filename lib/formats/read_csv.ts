@@ -193,7 +193,8 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
     const stream = await openByteStream(source, options);
     const tok = new CsvTokenizer({ delimiter, quote, format });
     tok.line = options.firstLine ?? 1;
-    let buf = new Uint8Array(1 << 16);
+    let buf: Uint8Array = new Uint8Array(1 << 16);
+    let owned = true; // buf is ours to write (else it is a chunk of the source)
     let len = 0; // valid bytes in buf
     let pos = 0; // next unread byte
     let keep = -1; // while >= 0: bytes from here on are kept (the inference rows, read twice)
@@ -220,20 +221,31 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
       const chunk = r.value;
       received += chunk.length;
       options.onBytes?.(received);
-      if (len + chunk.length > buf.length) {
+      if (pos === len && keep < 0 && chunk.length >= 1 << 12) {
+        // Nothing left to keep: the chunk itself is read (not copied, and
+        // never written to: the next chunk goes to a buffer of our own).
+        base += len;
+        buf = chunk;
+        pos = 0;
+        len = chunk.length;
+        owned = false;
+        return;
+      }
+      if (!owned || len + chunk.length > buf.length) {
         const from = keep >= 0 ? Math.min(keep, pos) : pos;
         const need = len - from + chunk.length;
-        let size = buf.length;
+        let size = owned ? buf.length : Math.max(1 << 16, need * 2);
         if (need > size) size = Math.max(size * 2, need);
         else if (size > SHRINK_ABOVE && need * 4 <= size) {
           // The inference rows are done with: back to a small buffer.
           size = Math.max(1 << 16, need * 2);
         }
-        if (size === buf.length) buf.copyWithin(0, from, len);
+        if (owned && size === buf.length) buf.copyWithin(0, from, len);
         else {
           const n = new Uint8Array(size);
           n.set(buf.subarray(from, len));
           buf = n;
+          owned = true;
         }
         len -= from;
         pos -= from;
@@ -407,6 +419,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
             base += keep;
             keep = 0;
             buf = n;
+            owned = true;
           }
         }
         pos = keep;
