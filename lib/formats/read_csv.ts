@@ -92,10 +92,11 @@ export interface CsvEngineOptions extends CsvReaderOptions {
 /**
  * Reads CSV (RFC 4180): quoted fields with delimiters, newlines and doubled
  * quotes, CRLF or LF line ends, a header line. Without a schema the types are
- * inferred from the first batch: Int64 (exact, never through JS numbers),
- * Float64, Bool (`true`/`false` in any case), else Utf8; empty fields are
- * null. With a schema (from VOSI or a VOTable) every column is read as its
- * Arrow type and keeps its field metadata.
+ * inferred from the first rows (`inferRows`): Int64 (exact, never through JS
+ * numbers), Float64, Bool (`true`/`false` in any case), else Utf8; empty
+ * fields are null. With a schema (from VOSI or a VOTable) every column is
+ * read as its Arrow type and keeps its field metadata. Decimals are rounded
+ * exactly as `Number()` rounds them.
  *
  * @param source The CSV bytes (gzip is undone when sniffed).
  * @param options Delimiter, header, schema, null values, batch size, ...
