@@ -236,7 +236,7 @@ export class CsvFastRows {
           }
         }
         if (
-          k === F64 && (b | 0x20) === 0x6e && (buf[p + 1] | 0x20) === 0x61 &&
+          !isNull && k === F64 && (b | 0x20) === 0x6e && (buf[p + 1] | 0x20) === 0x61 &&
           (buf[p + 2] | 0x20) === 0x6e
         ) {
           // nan (any case): null, as the general path reads it (ECSV writes it for nulls).
