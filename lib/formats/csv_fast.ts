@@ -206,6 +206,7 @@ export class CsvFastRows {
     const bools = this.#bool, nulls = this.#nulls, nullCount = this.#nullCount;
     const words = this.#words;
     const emptyIsNull = this.#emptyIsNull, tokenFirst = this.#tokenFirst;
+    const hasTokens = this.#tokens.length > 0;
     const quotedEmptyIsNull = this.#quotedEmptyIsNull;
     const last = ncols - 1;
     nullCount.fill(0);
@@ -227,21 +228,13 @@ export class CsvFastRows {
           // string in Utf8 columns; the general path decides for the others.
           if (emptyIsNull) isNull = true;
           else if (k !== UTF8) break rows;
-        } else if (tokenFirst[b] === 1) {
+        } else if (hasTokens && tokenFirst[b] === 1) {
           // A null value such as N/A (checked before any parsing, as isNull()).
           const n = this.#nullToken(buf, p, D);
           if (n > 0) {
             p += n;
             isNull = true;
           }
-        }
-        if (
-          !isNull && k === F64 && (b | 0x20) === 0x6e && (buf[p + 1] | 0x20) === 0x61 &&
-          (buf[p + 2] | 0x20) === 0x6e
-        ) {
-          // nan (any case): null, as the general path reads it (ECSV writes it for nulls).
-          p += 3;
-          isNull = true;
         }
         if (isNull) {
           nulls[c * B + nullCount[c]++] = r;
@@ -293,25 +286,53 @@ export class CsvFastRows {
             }
             frac = p - f0;
           }
-          if (digits + frac === 0) break rows;
-          m = m * P10[g] + a;
-          b = buf[p];
-          if ((b === D || b === LF || b === CR) && m < EXACT && frac <= 22) {
-            f64[slot[c] * B + r] = neg ? -(m / P10[frac]) : m / P10[frac];
+          if (digits + frac === 0) {
+            // nan (any case): null, as the general path reads it (ECSV writes it for nulls).
+            if (
+              !neg && (b | 0x20) === 0x6e && (buf[p + 1] | 0x20) === 0x61 &&
+              (buf[p + 2] | 0x20) === 0x6e
+            ) {
+              p += 3;
+              nulls[c * B + nullCount[c]++] = r;
+              f64[slot[c] * B + r] = NaN;
+            } else break rows;
           } else {
-            // An exponent or a long mantissa: the general decimal parser over the field.
-            while (b !== D && b !== LF && b !== CR) b = buf[++p];
-            const v = simpleDecimal(buf, s, p);
-            if (v !== v) break rows;
-            f64[slot[c] * B + r] = v;
+            m = m * P10[g] + a;
+            b = buf[p];
+            if ((b === D || b === LF || b === CR) && m < EXACT && frac <= 22) {
+              f64[slot[c] * B + r] = neg ? -(m / P10[frac]) : m / P10[frac];
+            } else {
+              // An exponent or a long mantissa: the general decimal parser over the field.
+              while (b !== D && b !== LF && b !== CR) b = buf[++p];
+              const v = simpleDecimal(buf, s, p);
+              if (v !== v) break rows;
+              f64[slot[c] * B + r] = v;
+            }
           }
         } else if (k === I64) {
-          if (b === 0x2d) p++;
-          while (buf[p] >= 0x30 && buf[p] <= 0x39) p++;
-          if (!int64Words(buf, s, p, words)) break rows;
           const w = (slot[c] * B + r) * 2;
-          i64[w] = words[0];
-          i64[w + 1] = words[1];
+          if (b === 0x2d) p++;
+          // Up to 9 digits in an int32 as they are read; longer ones by int64Words.
+          const d0 = p;
+          let v = 0, d = buf[p] - 0x30;
+          while (d >= 0 && d <= 9) {
+            v = (v * 10 + d) | 0;
+            d = buf[++p] - 0x30;
+            if (p - d0 === 9) break;
+          }
+          if (p === d0) break rows;
+          if (d >= 0 && d <= 9) {
+            while (buf[p] >= 0x30 && buf[p] <= 0x39) p++;
+            if (!int64Words(buf, s, p, words)) break rows;
+            i64[w] = words[0];
+            i64[w + 1] = words[1];
+          } else if (b === 0x2d) {
+            i64[w] = -v | 0;
+            i64[w + 1] = v === 0 ? 0 : -1;
+          } else {
+            i64[w] = v;
+            i64[w + 1] = 0;
+          }
         } else if (k === UTF8) {
           const j = slot[c] * B + r;
           if (b === Q) {
