@@ -364,8 +364,17 @@ const MARGIN = 9.313225746154785e-10;
  * exact residual m - q × 10^k (Dekker's exact products): q is the nearest
  * double when the residual is below half a unit in the last place of q
  * (times 10^k), else its neighbour is tried.
+ *
+ * @example
+ * ```ts
+ * import { longDecimal } from "./csv_columns.ts";
+ * const b = new TextEncoder().encode("253.45840143189537,9007199254740993");
+ * if (longDecimal(b, 0, 18) !== 253.45840143189537) throw new Error("exact");
+ * // 2^53 + 1 is a tie between two doubles: left to Number().
+ * if (!Number.isNaN(longDecimal(b, 19, 35))) throw new Error("tie");
+ * ```
  */
-function longDecimal(buf: Uint8Array, s: number, e: number): number {
+export function longDecimal(buf: Uint8Array, s: number, e: number): number {
   let i = s;
   const neg = buf[i] === 0x2d;
   if (neg) i++;

@@ -26,7 +26,7 @@ import {
   Float64Builder,
   Utf8Builder,
 } from "../table/builders.ts";
-import { int64Words, type NullRules, simpleDecimal } from "./csv_columns.ts";
+import { int64Words, longDecimal, type NullRules, simpleDecimal } from "./csv_columns.ts";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -299,10 +299,17 @@ export class CsvFastRows {
           } else {
             m = m * P10[g] + a;
             b = buf[p];
-            if ((b === D || b === LF || b === CR) && m < EXACT && frac <= 22) {
-              f64[slot[c] * B + r] = neg ? -(m / P10[frac]) : m / P10[frac];
+            if (b === D || b === LF || b === CR) {
+              if (m < EXACT && frac <= 22) {
+                f64[slot[c] * B + r] = neg ? -(m / P10[frac]) : m / P10[frac];
+              } else {
+                // A long mantissa (a double written in full), syntax checked above.
+                let v = longDecimal(buf, s, p);
+                if (v !== v) v = simpleDecimal(buf, s, p);
+                f64[slot[c] * B + r] = v;
+              }
             } else {
-              // An exponent or a long mantissa: the general decimal parser over the field.
+              // An exponent (or junk): the general decimal parser over the field.
               while (b !== D && b !== LF && b !== CR) b = buf[++p];
               const v = simpleDecimal(buf, s, p);
               if (v !== v) break rows;
