@@ -32,6 +32,11 @@ export class ByteQueue {
   onBytes: ((n: number) => void) | undefined;
   #received = 0;
 
+  /**
+   * Makes a queue over a stream (its reader is taken).
+   * @param stream The bytes.
+   * @param format The format name for stream errors (e.g. "fits").
+   */
   constructor(stream: ReadableStream<Uint8Array>, format: string) {
     this.#reader = stream.getReader();
     this.#format = format;
