@@ -25,6 +25,7 @@ import {
   toRetrievalType,
 } from "./retrieval.ts";
 import { unpackProducts } from "./unpack.ts";
+import { buffersOf, release as freeBuffer } from "./combined.ts";
 import { DEFAULT_MAX_UNPACKED_BYTES } from "./zip.ts";
 import { SizeLimitError } from "../io/errors.ts";
 import { concatBytes } from "../io/source.ts";
@@ -238,7 +239,13 @@ export class GaiaDataLink {
             });
           });
           unpacking = turn.catch(() => {});
-          results[k] = { products: await turn };
+          const products = await turn;
+          // The answer is read: free it now (not at the next garbage
+          // collection) unless a product's table is a view of its bytes.
+          const segments = new Set(products.map((p) => p.segment));
+          const held = [...segments].some((s) => s && buffersOf([s.raw()]).includes(bytes.buffer));
+          if (!held) freeBuffer(bytes.buffer);
+          results[k] = { products };
         } catch (e) {
           if (signal?.aborted) throw signal.reason;
           // 404: the server has nothing for these IDs. Not a failure: they are "no-product".
