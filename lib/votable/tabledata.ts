@@ -108,7 +108,7 @@ export class TableDataScanner {
   #scratch = new Uint8Array(256);
   /** The one-pass reader of plainly written rows; null once it stopped paying. */
   #fast: FastRows | null;
-  /** Rows in a row that the fast path declined but the general scanner read. */
+  /** Consecutive rows that the fast path declined and the general scanner read. */
   #declined = 0;
   /** Rows read so far (whole table). */
   rows = 0;
