@@ -416,3 +416,24 @@ Deno.test("TABLEDATA fast path: exotic whitespace, entities and CDATA inside TD"
   assert.deepEqual([...table.getChild("s")!], ["a&b", "<x>", null]);
   assert.deepEqual([...table.getChild("n")!], [7n, 8n, null]);
 });
+
+Deno.test("TABLEDATA fast path: a table it gives up on (100 rows with TR attributes first) reads the same", async () => {
+  const rows: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    rows.push(
+      `${i < 100 ? `<TR ID="r${i}">` : "<TR>"}<TD>${i}.5</TD><TD>${
+        i * 1e12
+      }</TD><TD>s${i}</TD></TR>\n`,
+    );
+  }
+  const doc = td(
+    `<FIELD name="x" datatype="double"/><FIELD name="n" datatype="long"/><FIELD name="s" datatype="char" arraysize="*"/>`,
+    rows.join(""),
+  );
+  const ref = await read(doc, doc.length, false, 64);
+  assert.equal(ref.rows, 300);
+  for (const chunk of [doc.length, 4093, 7]) {
+    same(await read(doc, chunk, true, 64), ref, `chunks of ${chunk}`);
+  }
+  assert.equal(ref.table!.getChild("n")!.get(299), 299000000000000n);
+});
