@@ -103,7 +103,10 @@ export async function unpackProducts(
       const table = await add(entry.name, data);
       // An inflated entry is a buffer of its own: once read (and not part of
       // the table), it is freed at once, not at the next garbage collection.
-      if (data.buffer !== bytes.buffer && !buffersOf([table]).includes(data.buffer)) {
+      if (
+        data.buffer !== bytes.buffer && data.byteOffset === 0 &&
+        data.byteLength === data.buffer.byteLength && !buffersOf([table]).includes(data.buffer)
+      ) {
         release(data.buffer);
       }
     }

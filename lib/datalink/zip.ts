@@ -3,7 +3,8 @@
  * from the end of the archive, each entry is inflated on demand into a
  * buffer no larger than its declared size, and its CRC-32 is checked. Small
  * entries (a light curve, a spectrum: at most 64 KB compressed) are inflated
- * in one synchronous call (`fflate`), large ones through the web
+ * in one synchronous call (`node:zlib`, which stops one byte past the
+ * declared size), large ones through the web
  * `DecompressionStream("deflate-raw")` (the fastest inflater in Deno for
  * large data, but a stream, its promises and its native state per entry cost
  * about 20 KB of memory that only a garbage collection frees: 10 000 light
@@ -56,14 +57,14 @@ const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
 
 /**
- * Largest compressed entry inflated in one synchronous call. Such a call
- * cannot stop at the declared size (it only stops writing), so its work is
- * bounded by this size times deflate's largest ratio (about 1 000): at most
- * some 64 MB of inflating per lying entry, with no memory spent on it.
+ * Largest compressed entry inflated in one synchronous call (larger ones are
+ * streamed, so that a big entry neither blocks the event loop nor is held
+ * twice).
  */
 export const SYNC_INFLATE_MAX_BYTES = 64 * 1024;
 
-let fflate: Promise<typeof import("fflate")> | undefined;
+/** `node:zlib`, loaded on first use; undefined where it cannot be (then every entry is streamed). */
+let zlib: Promise<typeof import("node:zlib") | undefined> | undefined;
 
 /** True when `bytes` starts like a ZIP archive (`PK\x03\x04`, or an empty archive). */
 export function isZip(bytes: Uint8Array): boolean {
@@ -297,15 +298,24 @@ export class ZipArchive {
   }
 
   async #inflate(entry: ZipEntryInfo, packed: Uint8Array, start: number): Promise<Uint8Array> {
-    if (packed.length > 0 && packed.length <= SYNC_INFLATE_MAX_BYTES) {
-      const { inflateSync } = await (fflate ??= import("fflate"));
+    const z = packed.length > 0 && packed.length <= SYNC_INFLATE_MAX_BYTES
+      ? await (zlib ??= import("node:zlib").catch(() => undefined))
+      : undefined;
+    if (z) {
+      const { inflateRawSync } = z;
       this.#signal?.throwIfAborted();
-      // One byte more than declared, so that an entry inflating to more shows.
-      const room = new Uint8Array(entry.size + 1);
       let got: Uint8Array;
       try {
-        got = inflateSync(packed, { out: room });
+        // One byte more than declared may come out, so that an entry
+        // inflating to more shows; zlib stops there.
+        got = inflateRawSync(packed, { maxOutputLength: entry.size + 1 });
       } catch (e) {
+        if (e instanceof RangeError || (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+          throw new ZipFormatError(
+            `Entry inflates to more than its declared ${entry.size} bytes (a lying header or a zip bomb)`,
+            { entry: entry.name, offset: start },
+          );
+        }
         throw new ZipFormatError(`Corrupt deflate data: ${(e as Error).message}`, {
           entry: entry.name,
           offset: start,
@@ -324,7 +334,11 @@ export class ZipArchive {
           { entry: entry.name, offset: start },
         );
       }
-      return room.subarray(0, entry.size);
+      // A buffer of its own (zlib may hand back a view of a larger one).
+      return got.byteOffset === 0 && got.buffer.byteLength === got.byteLength &&
+          got.buffer instanceof ArrayBuffer
+        ? new Uint8Array(got.buffer, 0, got.byteLength)
+        : Uint8Array.prototype.slice.call(got);
     }
     const out = new Uint8Array(entry.size);
     let have = 0;
