@@ -3,6 +3,12 @@
  * arrays plus a validity bitmap (allocated only when the first null arrives),
  * turned into Arrow `Data` by `finish()` without any object per row.
  *
+ * Binary decoders fill them a block at a time instead: `extend(n)` appends
+ * `n` valid slots and returns the typed array to write them in (Utf8:
+ * `reserve()`, `rawOffsets()`/`rawBytes()`, `commitRaw()`), and `setNulls()`
+ * then turns the slots found null into nulls, so that the decoding loop
+ * touches typed arrays only.
+ *
  * One builder per Arrow type: {@linkcode BoolBuilder}, the numeric builders
  * ({@linkcode Int8Builder} ... {@linkcode Float64Builder}), the 64-bit
  * {@linkcode Int64Builder}/{@linkcode Uint64Builder} (written as two 32-bit
