@@ -470,6 +470,18 @@ Deno.test("csv: chunks are read in place when nothing is pending, and never writ
   });
   assertSame({ table }, general, "aligned chunks");
   assert.equal(table.getChild("id")!.get(19999), 4295806720n * 19999n);
+  // A bad row after chunks read in place: its line and byte offset are right.
+  const bad = new Uint8Array(bytes.length + 8192);
+  bad.set(bytes);
+  bad.set(enc.encode("1,2\n".padEnd(8192, "\n")), bytes.length);
+  const badChunks: Uint8Array[] = [];
+  for (let i = 0; i < bad.length; i += 8192) badChunks.push(bad.slice(i, i + 8192));
+  const err = await collectTable(
+    csvEngine(ReadableStream.from(badChunks), { format: "csv", inferRows: 1000 }),
+  ).catch((e) => e);
+  assert.ok(err instanceof CsvSyntaxError, String(err));
+  assert.equal(err.line, 20002);
+  assert.equal(err.offset, bytes.length);
   // A whole buffer as the source: read in place, unchanged.
   const whole = bytes.slice();
   const t2 = (await collectTable(csvEngine(whole, { format: "csv" }))).table;
