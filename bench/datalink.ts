@@ -498,10 +498,13 @@ async function main(): Promise<void> {
       `Layout: each answer's files of one type and schema are copied, as they are read, into ` +
         `one combined table (batches of 65 536 rows); a source's product is a row range of it, ` +
         `its \`raw\` and \`table\` zero-copy views made on demand; the tidy epoch photometry ` +
-        `table shares every column already in its type with the table as read. Answers download ` +
-        `concurrently but are unpacked one at a time; small ZIP entries are inflated in one ` +
-        `synchronous call (a DecompressionStream per light curve left ~20 KB each behind until ` +
-        `a GC).`,
+        `table shares every column already in its type with the table as read (only date and ` +
+        `flux_over_error are new). Answers download concurrently but are unpacked one at a ` +
+        `time; small ZIP entries are inflated with one node:zlib call (a DecompressionStream per ` +
+        `light curve left ~20 KB each behind until a GC); buffers that are certainly garbage ` +
+        `(each inflated file, the first-level copies, the answer once unpacked, each batch's IPC ` +
+        `bytes once Polars has copied them) are freed at once (ArrayBuffer.transfer), not at the ` +
+        `next garbage collection.`,
       ``,
       `Why "2 × final Arrow + 256 MB": the result must exist twice at the end (the Arrow ` +
         `table and the Polars DataFrame, which copies it into Rust memory via Arrow IPC; Polars ` +

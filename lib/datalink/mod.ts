@@ -40,7 +40,12 @@ export { mcmcSamples } from "./mcmc.ts";
 export { tidyProduct } from "./tidy.ts";
 export { MissingColumnError } from "./columns.ts";
 export { parseProductName, type ProductName } from "./product_name.ts";
-export { DataLinkProduct, type DataLinkProductInit } from "./product.ts";
+export {
+  DataLinkProduct,
+  type DataLinkProductInit,
+  type DataLinkProductViewInit,
+} from "./product.ts";
+export { ProductSegment } from "./combined.ts";
 export { DataLinkProducts } from "./products.ts";
 export { DataLinkManifest, type ManifestEntry, type ManifestStatus } from "./manifest.ts";
 export { entryFormat, readEntry } from "./read_entry.ts";

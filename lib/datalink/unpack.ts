@@ -35,10 +35,11 @@ function formatOf(name: string): string {
 
 /**
  * Unpacks a data-server answer in memory and reads every product file.
- * Files of one type and schema in a row (thousands of light curves) are
+ * Files of one type that share a schema (thousands of light curves) are
  * copied, as they are read, into one combined table (a
- * {@linkcode ProductSegment}); each product is a row range of it, and each
- * file's bytes and own table are dropped once appended.
+ * {@linkcode ProductSegment}; a file of another schema starts a new one);
+ * each product is a row range of it, and each file's bytes and own table
+ * are dropped once appended.
  *
  * @throws {ZipFormatError} for a corrupt archive; {@linkcode SizeLimitError} past `maxUnpackedBytes`
  * @throws {DataLinkError} for an answer that is no product at all
