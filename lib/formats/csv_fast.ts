@@ -140,7 +140,7 @@ export class CsvFastRows {
    *
    * @param fields The columns (their types).
    * @param builders Their builders (from `buildersFor`).
-   * @param delimiter The delimiter byte (not a digit, `.`, `-`, `+`, `e`, CR or LF).
+   * @param delimiter The delimiter byte (not a digit, letter, `.`, `-`, `+`, CR or LF).
    * @param quote The quote byte, or -1.
    * @param rules The null rules (null values are matched before any parsing,
    *   as the general path does; quoted fields are left to it).
@@ -160,7 +160,8 @@ export class CsvFastRows {
   ): CsvFastRows | undefined {
     if (
       (delimiter >= 0x30 && delimiter <= 0x39) || delimiter === 0x2e || delimiter === 0x2d ||
-      delimiter === 0x2b || (delimiter | 0x20) === 0x65 || delimiter === LF || delimiter === CR
+      delimiter === 0x2b || ((delimiter | 0x20) >= 0x61 && (delimiter | 0x20) <= 0x7a) ||
+      delimiter === LF || delimiter === CR
     ) return undefined;
     if (fields.length === 0 || fields.length !== builders.length) return undefined;
     const kinds = new Uint8Array(fields.length);
