@@ -163,6 +163,13 @@ export class CsvFastRows {
       delimiter === 0x2b || ((delimiter | 0x20) >= 0x61 && (delimiter | 0x20) <= 0x7a) ||
       delimiter === LF || delimiter === CR
     ) return undefined;
+    // A quote that could start a number or word would be read as one here, not as a quote.
+    const q = quote | 0x20;
+    if (
+      quote >= 0 &&
+      ((quote >= 0x30 && quote <= 0x39) || (q >= 0x61 && q <= 0x7a) || quote === 0x2e ||
+        quote === 0x2d || quote === 0x2b || quote === delimiter)
+    ) return undefined;
     if (fields.length === 0 || fields.length !== builders.length) return undefined;
     const kinds = new Uint8Array(fields.length);
     for (let c = 0; c < fields.length; c++) {
