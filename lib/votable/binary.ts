@@ -5,14 +5,22 @@
  * writes them) straight into the column builders. BINARY2 rows start with a
  * null bitmap, one bit per field, most significant bit first.
  *
- * When every FIELD has a fixed size (the usual case), rows are decoded a
- * column at a time over blocks of rows ({@linkcode blockDecoder}); a table
- * with variable-length fields is walked row by row ({@linkcode appendBinary}).
+ * Rows are decoded a column at a time over blocks of rows: at a fixed stride
+ * when every FIELD has a fixed size ({@linkcode blockDecoder}), else once the
+ * length prefixes of a block of rows have told where each value is
+ * ({@linkcode indexedDecoder}; `char` arraysize="*", as DaCHS and the ESA
+ * archive write strings, makes every row's size different).
  *
  * @module
  */
 import type { ColumnBuilder } from "../table/builders.ts";
-import { appendBinary, type BlockDecoder, blockDecoder, variableBytes } from "./binary_columns.ts";
+import {
+  type BlockDecoder,
+  blockDecoder,
+  type IndexedDecoder,
+  indexedDecoder,
+  variableBytes,
+} from "./binary_columns.ts";
 import { truncated, VOTableSyntaxError } from "./errors.ts";
 import type { FieldSpec } from "./fields.ts";
 import type { ByteInput } from "./input.ts";
@@ -61,6 +69,12 @@ export class BinaryScanner {
   readonly #rowSize: number; // -1 when some field is variable
   /** One per column when the rows have a fixed size. */
   readonly #decoders: BlockDecoder[] = [];
+  /** One per column when they have not. */
+  readonly #indexed: IndexedDecoder[] = [];
+  /** For those: value positions and item counts (`row * nf + column`), row starts. */
+  #pos = new Int32Array(0);
+  #cnt = new Int32Array(0);
+  #starts = new Int32Array(0);
   #bin = new Uint8Array(1 << 16);
   #dv = new DataView(this.#bin.buffer);
   #bpos = 0;
@@ -98,6 +112,15 @@ export class BinaryScanner {
         this.#decoders.push(blockDecoder(specs[j], builders[j], j, off, binary2));
         off += specs[j].binBytes;
       }
+    } else if (size < 0) {
+      const nf = specs.length;
+      for (let j = 0; j < nf; j++) {
+        this.#indexed.push(indexedDecoder(specs[j], builders[j], j, nf, binary2));
+      }
+      const rows = Math.max(16, Math.min(4096, Math.floor(131072 / nf)));
+      this.#pos = new Int32Array(rows * nf);
+      this.#cnt = new Int32Array(rows * nf);
+      this.#starts = new Int32Array(rows);
     }
   }
 
@@ -238,56 +261,61 @@ export class BinaryScanner {
   rowsFrom(limit: number): boolean {
     if (this.#rowSize >= 0) return this.#fixedRowsFrom(limit);
     const specs = this.#specs;
-    const builders = this.#builders;
     const nf = specs.length;
     const bin = this.#bin;
     const dv = this.#dv;
     const end = this.#blen;
     const mask = this.#maskBytes;
-    const binary2 = this.#binary2;
+    const blockRows = this.#starts.length;
+    const pos = this.#pos, cnt = this.#cnt, starts = this.#starts;
     let p = this.#bpos;
-    let inBatch = nf ? builders[0].length : 0;
+    let inBatch = nf ? this.#builders[0].length : 0;
     while (inBatch < limit) {
-      // Walk the length prefixes to see whether the whole row is here.
-      let end0 = p + mask;
-      let ok = true;
-      for (let j = 0; j < nf; j++) {
-        const s = specs[j];
-        if (s.binBytes >= 0) end0 += s.binBytes;
-        else {
-          if (end0 + 4 > end) {
-            ok = false;
+      // Where each value of the next rows is: walk the length prefixes, as
+      // far as whole rows have arrived.
+      const most = Math.min(blockRows, limit - inBatch);
+      let n = 0;
+      while (n < most) {
+        let off = p + mask;
+        let q = n * nf;
+        let whole = true;
+        for (let j = 0; j < nf; j++, q++) {
+          const s = specs[j];
+          if (s.binBytes >= 0) {
+            pos[q] = off;
+            cnt[q] = s.fixed;
+            off += s.binBytes;
+          } else {
+            if (off + 4 > end) {
+              whole = false;
+              break;
+            }
+            const k = dv.getInt32(off);
+            if (k < 0) {
+              throw new VOTableSyntaxError(
+                `Negative array length ${k} in row ${this.rows + n + 1} (column "${s.meta.name}")`,
+                { element: "STREAM", offset: this.#textOffset },
+              );
+            }
+            pos[q] = off + 4;
+            cnt[q] = k;
+            off += 4 + variableBytes(s, k);
+          }
+          if (off > end) {
+            whole = false;
             break;
           }
-          const n = dv.getInt32(end0);
-          if (n < 0) {
-            throw new VOTableSyntaxError(
-              `Negative array length ${n} in row ${this.rows + 1} (column "${s.meta.name}")`,
-              { element: "STREAM", offset: this.#textOffset },
-            );
-          }
-          end0 += 4 + variableBytes(s, n);
         }
-        if (end0 > end) {
-          ok = false;
-          break;
-        }
+        if (!whole) break;
+        starts[n++] = p;
+        p = off;
       }
-      if (!ok) break;
-      let off = p + mask;
-      for (let j = 0; j < nf; j++) {
-        const s = specs[j];
-        const isNull = binary2 && (bin[p + (j >> 3)] & (0x80 >> (j & 7))) !== 0;
-        let n = s.fixed;
-        if (n < 0) {
-          n = dv.getInt32(off);
-          off += 4;
-        }
-        off = appendBinary(s, builders[j], dv, bin, off, n, isNull);
-      }
-      p = off;
-      this.rows++;
-      inBatch++;
+      if (n === 0) break;
+      // Then column by column.
+      const decoders = this.#indexed;
+      for (let j = 0; j < nf; j++) decoders[j](bin, dv, pos, cnt, starts, n);
+      this.rows += n;
+      inBatch += n;
     }
     this.#bpos = p;
     return inBatch >= limit;

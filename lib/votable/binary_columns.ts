@@ -758,3 +758,315 @@ function boolByte(c: number): number {
   if (c === 0x46 || c === 0x66 || c === 0x30) return 0; // F f 0
   return -1; // '?', ' ', NUL and anything else
 }
+
+/**
+ * Decodes one column of `n` rows whose values sit at `pos[r * nf + j]` (the
+ * bytes after a variable field's length prefix; `cnt` holds the item count
+ * there) in rows starting at `starts[r]`: for tables with variable-length
+ * fields, once their offsets are known.
+ */
+export type IndexedDecoder = (
+  bin: Uint8Array,
+  dv: DataView,
+  pos: Int32Array,
+  cnt: Int32Array,
+  starts: Int32Array,
+  n: number,
+) => void;
+
+/**
+ * Makes the indexed decoder of column `j` of `nf` (see {@linkcode IndexedDecoder}):
+ * column loops for the scalar numbers, booleans and char strings, value by
+ * value ({@linkcode appendBinary}) for the rest.
+ */
+export function indexedDecoder(
+  spec: FieldSpec,
+  b: ColumnBuilder,
+  j: number,
+  nf: number,
+  binary2: boolean,
+): IndexedDecoder {
+  const maskByte = j >> 3;
+  const maskBit = binary2 ? 0x80 >> (j & 7) : 0;
+  if (!spec.isList && !spec.isString) {
+    switch (spec.kind) {
+      case K_DOUBLE:
+        if (b instanceof Float64Builder) {
+          return (bin, dv, pos, _cnt, starts, n) => {
+            const out = b.extend(n);
+            const nulls = nullSlots(n);
+            const base = b.length - n;
+            const k = float64Indexed(
+              bin,
+              dv,
+              pos,
+              starts,
+              n,
+              j,
+              nf,
+              maskByte,
+              maskBit,
+              out,
+              base,
+              nulls,
+            );
+            if (k !== 0) b.setNulls(nulls, k);
+          };
+        }
+        break;
+      case K_FLOAT:
+        if (b instanceof Float32Builder) {
+          return (bin, dv, pos, _cnt, starts, n) => {
+            const out = b.extend(n);
+            const nulls = nullSlots(n);
+            const base = b.length - n;
+            const k = float32Indexed(
+              bin,
+              dv,
+              pos,
+              starts,
+              n,
+              j,
+              nf,
+              maskByte,
+              maskBit,
+              out,
+              base,
+              nulls,
+            );
+            if (k !== 0) b.setNulls(nulls, k);
+          };
+        }
+        break;
+      case K_LONG: {
+        const bb = b as BigIntBuilder;
+        const noNull = spec.hasNullLong ? 0 : 1;
+        const nullLo = spec.nullLo, nullHi = spec.nullHi;
+        return (bin, dv, pos, _cnt, starts, n) => {
+          const out = bb.extend(n);
+          const nulls = nullSlots(n);
+          const base = bb.length - n;
+          const k = int64Indexed(
+            bin,
+            dv,
+            pos,
+            starts,
+            n,
+            j,
+            nf,
+            maskByte,
+            maskBit,
+            out,
+            base,
+            nulls,
+            nullLo,
+            nullHi,
+            noNull,
+          );
+          if (k !== 0) bb.setNulls(nulls, k);
+        };
+      }
+      case K_INT:
+        if (b instanceof Int32Builder) {
+          const nul = spec.nullInt ?? NaN;
+          return (bin, dv, pos, _cnt, starts, n) => {
+            const out = b.extend(n);
+            const nulls = nullSlots(n);
+            const base = b.length - n;
+            const k = int32Indexed(
+              bin,
+              dv,
+              pos,
+              starts,
+              n,
+              j,
+              nf,
+              maskByte,
+              maskBit,
+              out,
+              base,
+              nulls,
+              nul,
+            );
+            if (k !== 0) b.setNulls(nulls, k);
+          };
+        }
+        break;
+    }
+  } else if (spec.isString && spec.kind === K_CHAR && b instanceof Utf8Builder) {
+    return (bin, _dv, pos, cnt, starts, n) => {
+      let bytes = 0;
+      for (let r = 0, q = j; r < n; r++, q += nf) bytes += cnt[q];
+      b.reserve(n, bytes);
+      const nulls = nullSlots(n);
+      const k = charIndexed(
+        bin,
+        pos,
+        cnt,
+        starts,
+        n,
+        j,
+        nf,
+        maskByte,
+        maskBit,
+        b.rawOffsets(),
+        b.rawBytes(),
+        b.length,
+        nulls,
+      );
+      b.commitRaw(n);
+      if (k !== 0) b.setNulls(nulls, k);
+    };
+  }
+  return (bin, dv, pos, cnt, starts, n) => {
+    for (let r = 0, q = j; r < n; r++, q += nf) {
+      appendBinary(spec, b, dv, bin, pos[q], cnt[q], (bin[starts[r] + maskByte] & maskBit) !== 0);
+    }
+  };
+}
+
+function float64Indexed(
+  bin: Uint8Array,
+  dv: DataView,
+  pos: Int32Array,
+  starts: Int32Array,
+  n: number,
+  j: number,
+  nf: number,
+  maskByte: number,
+  maskBit: number,
+  out: Float64Array,
+  base: number,
+  nulls: Int32Array,
+): number {
+  let k = 0;
+  for (let r = 0, q = j; r < n; r++, q += nf) {
+    const v = dv.getFloat64(pos[q]);
+    out[base + r] = v;
+    nulls[k] = base + r;
+    k += v !== v || (bin[starts[r] + maskByte] & maskBit) !== 0 ? 1 : 0;
+  }
+  return k;
+}
+
+function float32Indexed(
+  bin: Uint8Array,
+  dv: DataView,
+  pos: Int32Array,
+  starts: Int32Array,
+  n: number,
+  j: number,
+  nf: number,
+  maskByte: number,
+  maskBit: number,
+  out: Float32Array,
+  base: number,
+  nulls: Int32Array,
+): number {
+  const bits = new Int32Array(out.buffer, out.byteOffset, out.length);
+  let k = 0;
+  for (let r = 0, q = j; r < n; r++, q += nf) {
+    const v = dv.getInt32(pos[q]);
+    bits[base + r] = v;
+    nulls[k] = base + r;
+    k += (v & 0x7fffffff) > 0x7f800000 || (bin[starts[r] + maskByte] & maskBit) !== 0 ? 1 : 0;
+  }
+  return k;
+}
+
+function int64Indexed(
+  bin: Uint8Array,
+  dv: DataView,
+  pos: Int32Array,
+  starts: Int32Array,
+  n: number,
+  j: number,
+  nf: number,
+  maskByte: number,
+  maskBit: number,
+  out: Int32Array,
+  base: number,
+  nulls: Int32Array,
+  nullLo: number,
+  nullHi: number,
+  noNull: number,
+): number {
+  let k = 0;
+  for (let r = 0, q = j; r < n; r++, q += nf) {
+    const p = pos[q];
+    const hi = dv.getInt32(p);
+    const lo = dv.getInt32(p + 4);
+    const w = 2 * (base + r);
+    out[w] = lo;
+    out[w + 1] = hi;
+    nulls[k] = base + r;
+    k += ((lo ^ nullLo) | (hi ^ nullHi) | noNull) === 0 ||
+        (bin[starts[r] + maskByte] & maskBit) !== 0
+      ? 1
+      : 0;
+  }
+  return k;
+}
+
+function int32Indexed(
+  bin: Uint8Array,
+  dv: DataView,
+  pos: Int32Array,
+  starts: Int32Array,
+  n: number,
+  j: number,
+  nf: number,
+  maskByte: number,
+  maskBit: number,
+  out: Int32Array,
+  base: number,
+  nulls: Int32Array,
+  nul: number,
+): number {
+  let k = 0;
+  for (let r = 0, q = j; r < n; r++, q += nf) {
+    const v = dv.getInt32(pos[q]);
+    out[base + r] = v;
+    nulls[k] = base + r;
+    k += v === nul || (bin[starts[r] + maskByte] & maskBit) !== 0 ? 1 : 0;
+  }
+  return k;
+}
+
+/** char, fixed or variable: the bytes up to the trailing NULs; null rows get an empty slot. */
+function charIndexed(
+  bin: Uint8Array,
+  pos: Int32Array,
+  cnt: Int32Array,
+  starts: Int32Array,
+  n: number,
+  j: number,
+  nf: number,
+  maskByte: number,
+  maskBit: number,
+  offsets: Int32Array,
+  out: Uint8Array,
+  base: number,
+  nulls: Int32Array,
+): number {
+  const src = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+  const dst = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let at = offsets[base];
+  let k = 0;
+  for (let r = 0, q = j; r < n; r++, q += nf) {
+    const isNull = (bin[starts[r] + maskByte] & maskBit) !== 0 ? 1 : 0;
+    const s = pos[q];
+    let e = isNull === 0 ? s + cnt[q] : s;
+    while (e > s && bin[e - 1] === 0) e--;
+    let i = s;
+    for (; i + 4 <= e; i += 4) {
+      dst.setInt32(at, src.getInt32(i));
+      at += 4;
+    }
+    for (; i < e; i++) out[at++] = bin[i];
+    offsets[base + r + 1] = at;
+    nulls[k] = base + r;
+    k += isNull;
+  }
+  return k;
+}
