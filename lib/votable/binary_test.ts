@@ -347,3 +347,43 @@ Deno.test("readVOTable() reports a bad base64 byte far into one large chunk at i
   const { table } = await collectTable(readVOTable(new TextEncoder().encode(good)));
   assert.equal(table.numRows, many.length);
 });
+
+Deno.test('readVOTable() decodes char arraysize="*" rows (every row a different size) column by column', async () => {
+  const strs = ["", "a", "Gaia DR3 4295806720", "ab\0\0\0", "\u00e9t\u00e9", "NOT_AVAILABLE"];
+  const rows = Array.from({ length: 3000 }, (_, k) => ({
+    id: BigInt(k) * 4294967311n,
+    s: strs[k % strs.length],
+    d: k % 9 === 0 ? NaN : k / 7,
+    nullS: k % 10 === 1,
+    nullId: k % 13 === 2,
+  }));
+  const enc = new TextEncoder();
+  const parts = rows.map((r) => {
+    const sb = enc.encode(r.s);
+    const b = new Uint8Array(1 + 8 + 4 + sb.length + 8);
+    const dv = new DataView(b.buffer);
+    b[0] = (r.nullId ? 0x80 : 0) | (r.nullS ? 0x40 : 0);
+    dv.setBigInt64(1, r.id);
+    dv.setInt32(9, sb.length);
+    b.set(sb, 13);
+    dv.setFloat64(13 + sb.length, r.d);
+    return b;
+  });
+  const all = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+  const text = `<VOTABLE><RESOURCE><TABLE><FIELD name="id" datatype="long"/>
+<FIELD name="s" datatype="char" arraysize="*"/><FIELD name="d" datatype="double"/>
+<DATA><BINARY2><STREAM encoding="base64">${
+    base64Lines(all)
+  }</STREAM></BINARY2></DATA></TABLE></RESOURCE></VOTABLE>`;
+  const bytes = enc.encode(text);
+  const want = JSON.stringify(rows.map((r) => [
+    r.nullId ? null : String(r.id),
+    r.nullS ? null : r.s.replace(/\0+$/, ""),
+    Number.isNaN(r.d) ? null : String(r.d),
+  ]));
+  for (const [size, batchSize] of [[bytes.length, 65536], [1, 1000], [7, 3], [4093, 2048]]) {
+    const { table } = await collectTable(readVOTable(chunked(bytes, size), { batchSize }));
+    assert.equal(cells(table, ["id", "s", "d"]), want, `${size}-byte chunks`);
+  }
+});
