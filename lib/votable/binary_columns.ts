@@ -892,6 +892,60 @@ export function indexedDecoder(
           };
         }
         break;
+      case K_SHORT:
+        if (b instanceof Int16Builder) {
+          const nul = spec.nullInt ?? NaN;
+          return (bin, dv, pos, _cnt, starts, n) => {
+            const out = b.extend(n);
+            const nulls = nullSlots(n);
+            const base = b.length - n;
+            const k = int16Indexed(
+              bin,
+              dv,
+              pos,
+              starts,
+              n,
+              j,
+              nf,
+              maskByte,
+              maskBit,
+              out,
+              base,
+              nulls,
+              nul,
+            );
+            if (k !== 0) b.setNulls(nulls, k);
+          };
+        }
+        break;
+      case K_BOOLEAN:
+      case K_BIT:
+        if (b instanceof BoolBuilder) {
+          const isTrue = spec.kind === K_BIT ? BIT_TRUE : BOOL_TRUE;
+          const isNull = spec.kind === K_BIT ? BIT_NULL : BOOL_NULL;
+          return (bin, _dv, pos, _cnt, starts, n) => {
+            const out = b.extend(n);
+            const nulls = nullSlots(n);
+            const base = b.length - n;
+            const k = boolIndexed(
+              bin,
+              pos,
+              starts,
+              n,
+              j,
+              nf,
+              maskByte,
+              maskBit,
+              out,
+              base,
+              nulls,
+              isTrue,
+              isNull,
+            );
+            if (k !== 0) b.setNulls(nulls, k);
+          };
+        }
+        break;
     }
   } else if (spec.isString && spec.kind === K_CHAR && b instanceof Utf8Builder) {
     return (bin, _dv, pos, cnt, starts, n) => {
@@ -1067,6 +1121,57 @@ function charIndexed(
     offsets[base + r + 1] = at;
     nulls[k] = base + r;
     k += isNull;
+  }
+  return k;
+}
+
+function int16Indexed(
+  bin: Uint8Array,
+  dv: DataView,
+  pos: Int32Array,
+  starts: Int32Array,
+  n: number,
+  j: number,
+  nf: number,
+  maskByte: number,
+  maskBit: number,
+  out: Int16Array,
+  base: number,
+  nulls: Int32Array,
+  nul: number,
+): number {
+  let k = 0;
+  for (let r = 0, q = j; r < n; r++, q += nf) {
+    const v = dv.getInt16(pos[q]);
+    out[base + r] = v;
+    nulls[k] = base + r;
+    k += v === nul || (bin[starts[r] + maskByte] & maskBit) !== 0 ? 1 : 0;
+  }
+  return k;
+}
+
+function boolIndexed(
+  bin: Uint8Array,
+  pos: Int32Array,
+  starts: Int32Array,
+  n: number,
+  j: number,
+  nf: number,
+  maskByte: number,
+  maskBit: number,
+  out: Uint8Array,
+  base: number,
+  nulls: Int32Array,
+  isTrue: Uint8Array,
+  isNull: Uint8Array,
+): number {
+  let k = 0;
+  for (let r = 0, q = j; r < n; r++, q += nf) {
+    const c = bin[pos[q]];
+    const i = base + r;
+    out[i >> 3] |= isTrue[c] << (i & 7);
+    nulls[k] = i;
+    k += isNull[c] | ((bin[starts[r] + maskByte] & maskBit) !== 0 ? 1 : 0);
   }
   return k;
 }
