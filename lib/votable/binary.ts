@@ -19,10 +19,9 @@ import {
   blockDecoder,
   type IndexedDecoder,
   indexedDecoder,
-  variableBytes,
 } from "./binary_columns.ts";
 import { truncated, VOTableSyntaxError } from "./errors.ts";
-import type { FieldSpec } from "./fields.ts";
+import { type FieldSpec, ITEM_BYTES, K_BIT } from "./fields.ts";
 import type { ByteInput } from "./input.ts";
 
 /*
@@ -75,6 +74,16 @@ export class BinaryScanner {
   #pos = new Int32Array(0);
   #cnt = new Int32Array(0);
   #starts = new Int32Array(0);
+  /**
+   * Per field: its distance from the end of the last variable field before
+   * it (or from the null bitmap), its fixed item count, and 0 when it is
+   * fixed, else its bytes per item (-1 for packed bits). Then the bytes after
+   * the last variable field.
+   */
+  #rel = new Int32Array(0);
+  #fixed = new Int32Array(0);
+  #item = new Int32Array(0);
+  #tail = 0;
   #bin = new Uint8Array(1 << 16);
   #dv = new DataView(this.#bin.buffer);
   #bpos = 0;
@@ -117,6 +126,21 @@ export class BinaryScanner {
       for (let j = 0; j < nf; j++) {
         this.#indexed.push(indexedDecoder(specs[j], builders[j], j, nf, binary2));
       }
+      this.#rel = new Int32Array(nf);
+      this.#fixed = new Int32Array(nf);
+      this.#item = new Int32Array(nf);
+      let rel = 0;
+      for (let j = 0; j < nf; j++) {
+        const sp = specs[j];
+        this.#rel[j] = rel;
+        this.#fixed[j] = sp.fixed;
+        if (sp.binBytes >= 0) rel += sp.binBytes;
+        else {
+          this.#item[j] = sp.kind === K_BIT ? -1 : ITEM_BYTES[sp.kind];
+          rel = 0;
+        }
+      }
+      this.#tail = rel;
       const rows = Math.max(16, Math.min(4096, Math.floor(131072 / nf)));
       this.#pos = new Int32Array(rows * nf);
       this.#cnt = new Int32Array(rows * nf);
@@ -268,47 +292,53 @@ export class BinaryScanner {
     const mask = this.#maskBytes;
     const blockRows = this.#starts.length;
     const pos = this.#pos, cnt = this.#cnt, starts = this.#starts;
+    const rel = this.#rel, fixed = this.#fixed, item = this.#item;
+    const tail = this.#tail;
     let p = this.#bpos;
     let inBatch = nf ? this.#builders[0].length : 0;
     while (inBatch < limit) {
-      // Where each value of the next rows is: walk the length prefixes, as
-      // far as whole rows have arrived.
+      // Where each value of the next rows is, as far as whole rows have
+      // arrived: fixed fields sit at a known distance from the end of the
+      // variable field before them, whose length prefix says where it ends.
       const most = Math.min(blockRows, limit - inBatch);
       let n = 0;
       while (n < most) {
-        let off = p + mask;
+        let seg = p + mask;
         let q = n * nf;
         let whole = true;
         for (let j = 0; j < nf; j++, q++) {
-          const s = specs[j];
-          if (s.binBytes >= 0) {
-            pos[q] = off;
-            cnt[q] = s.fixed;
-            off += s.binBytes;
-          } else {
-            if (off + 4 > end) {
-              whole = false;
-              break;
-            }
-            const k = dv.getInt32(off);
-            if (k < 0) {
-              throw new VOTableSyntaxError(
-                `Negative array length ${k} in row ${this.rows + n + 1} (column "${s.meta.name}")`,
-                { element: "STREAM", offset: this.#textOffset },
-              );
-            }
-            pos[q] = off + 4;
-            cnt[q] = k;
-            off += 4 + variableBytes(s, k);
+          const at = seg + rel[j];
+          const size = item[j];
+          if (size === 0) {
+            pos[q] = at;
+            cnt[q] = fixed[j];
+            continue;
           }
-          if (off > end) {
+          if (at + 4 > end) {
+            whole = false;
+            break;
+          }
+          const k = dv.getInt32(at);
+          if (k < 0) {
+            throw new VOTableSyntaxError(
+              `Negative array length ${k} in row ${this.rows + n + 1} (column "${
+                specs[j].meta.name
+              }")`,
+              { element: "STREAM", offset: this.#textOffset },
+            );
+          }
+          pos[q] = at + 4;
+          cnt[q] = k;
+          // Bits are packed; other items have `size` bytes.
+          seg = at + 4 + (size < 0 ? (k + 7) >> 3 : k * size);
+          if (seg > end) {
             whole = false;
             break;
           }
         }
-        if (!whole) break;
+        if (!whole || seg + tail > end) break;
         starts[n++] = p;
-        p = off;
+        p = seg + tail;
       }
       if (n === 0) break;
       // Then column by column.
