@@ -232,8 +232,10 @@ export class DataLinkProducts implements Iterable<DataLinkProduct> {
 
   /**
    * {@linkcode DataLinkProducts.table} as a Polars DataFrame, converted a
-   * batch (about 250 000 rows) at a time so that the Arrow IPC copy in flight
-   * stays small; the frame holds one chunk per batch.
+   * batch at a time (65 536 rows for unpacked epoch photometry, up to about
+   * 250 000 otherwise) so that the Arrow IPC copy in flight stays small, each
+   * copy freed as soon as Polars has read it; the frame holds one chunk per
+   * batch.
    */
   async toPolars(type?: string): Promise<DataFrame> {
     const table = this.table(type);
