@@ -387,3 +387,25 @@ Deno.test('readVOTable() decodes char arraysize="*" rows (every row a different 
     assert.equal(cells(table, ["id", "s", "d"]), want, `${size}-byte chunks`);
   }
 });
+
+Deno.test("readVOTable() rejects a negative array length with the row and column", async () => {
+  const ok = rowBytes(ROWS[0], true, true);
+  const bad = rowBytes(ROWS[3], true, true);
+  // The int[*] prefix is the last field: 4 + 4 * items bytes from the end.
+  new DataView(bad.buffer).setInt32(bad.length - 4 - 4 * ROWS[3].nulls.length, -2);
+  const all = new Uint8Array(ok.length + bad.length);
+  all.set(ok);
+  all.set(bad, ok.length);
+  const text =
+    `<VOTABLE><RESOURCE><TABLE>${FIELDS}${VAR_FIELD}<DATA><BINARY2><STREAM encoding="base64">${
+      base64Lines(all)
+    }</STREAM></BINARY2></DATA></TABLE></RESOURCE></VOTABLE>`;
+  for (const size of [1 << 20, 5]) {
+    await assert.rejects(
+      collectTable(readVOTable(chunked(new TextEncoder().encode(text), size))),
+      (e: unknown) =>
+        e instanceof VOTableSyntaxError &&
+        /Negative array length -2 in row 2 \(column "v"\)/.test(e.message),
+    );
+  }
+});
