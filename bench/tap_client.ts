@@ -3,8 +3,8 @@
  * `rows=N seconds=S`.
  *
  * Usage: tap_client.ts URL stream|query|async FORMAT MAXREC "ADQL" [blocking|polling]
- * With BENCH_ACCEPT_ENCODING set (e.g. `identity`), the client sends that
- * Accept-Encoding instead of fetch's default `gzip, br`.
+ * With BENCH_ACCEPT_ENCODING set (e.g. `gzip, br`), the client sends that
+ * Accept-Encoding instead of its default (`identity` to loopback hosts).
  */
 import type { Data } from "apache-arrow";
 import { HttpClient } from "../lib/http/mod.ts";
