@@ -63,7 +63,7 @@ export async function datalink(o: GroupOptions): Promise<GroupResult> {
       [
         "bash",
         "-c",
-        `cd '${work}' && exec /usr/bin/python3 '${root}bench/peers/astroquery_datalink.py' '${served.url}' '${idsFile}'`,
+        `cd '${work}' && exec /usr/bin/python3 '${root}bench/peers/astroquery_load_data.py' '${served.url}' '${idsFile}'`,
       ],
       1,
       o.log,
