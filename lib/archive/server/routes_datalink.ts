@@ -11,11 +11,11 @@
  */
 import { tableFromIPC } from "apache-arrow";
 import type { Table } from "apache-arrow";
-import { zipSync } from "fflate";
 import { linksFor, packageProducts, type RetrievalType } from "../products/mod.ts";
 import { type ArchiveState, canReadFor, origin, querySignal } from "./context.ts";
 import { ArchiveHttpError, cdata, xmlEscape } from "./http_error.ts";
 import type { RequestParams } from "./params.ts";
+import { writeZip } from "./zip_writer.ts";
 
 /** One parsed token of an ID parameter. */
 export type IdToken =
@@ -468,9 +468,7 @@ export async function handleData(
       },
     });
   }
-  const files: Record<string, Uint8Array> = {};
-  for (const e of entries) files[e.fileName] = e.bytes;
-  const zip = zipSync(files, { level: 6 });
+  const zip = writeZip(entries.map((e) => ({ name: e.fileName, bytes: e.bytes })));
   return new Response(zip as Uint8Array<ArrayBuffer>, {
     status: 200,
     headers: {
