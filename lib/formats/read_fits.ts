@@ -43,6 +43,15 @@ import {
 } from "../table/builders.ts";
 import { type ColumnMeta, type ParamElement, toFieldMetadata } from "../table/metadata.ts";
 import { DEFAULT_BATCH_SIZE, type ReaderOptions, type TableReader } from "../table/reader.ts";
+import {
+  float32Kernel,
+  float64Kernel,
+  int16Kernel,
+  int32Kernel,
+  int64Kernel,
+  nullSlots,
+  uint8Kernel,
+} from "../table/strided_kernels.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import { uniqueNames } from "./csv_columns.ts";
 import { FitsFormatError } from "./errors.ts";
@@ -810,27 +819,27 @@ function decodeScalarColumn(
   switch (c.code) {
     case "D":
       if (!(b instanceof Float64Builder)) return false;
-      if (raw) float64Column(b, dv, o, n, naxis1);
+      if (raw) float64Column(b, bytes, dv, o, n, naxis1);
       else if (c.mode === "scaled") scaledFloat64Column(b, dv, o, n, naxis1, c);
       else return false;
       return true;
     case "E":
-      if (raw && b instanceof Float32Builder) float32Column(b, dv, o, n, naxis1);
+      if (raw && b instanceof Float32Builder) float32Column(b, bytes, dv, o, n, naxis1);
       else if (c.mode === "scaled" && b instanceof Float64Builder) {
         scaledFloat32Column(b, dv, o, n, naxis1, c);
       } else return false;
       return true;
     case "K":
       if (!(raw || c.mode === "unsigned")) return false;
-      int64Column(b as BigIntBuilder, dv, o, n, naxis1, c);
+      int64Column(b as BigIntBuilder, bytes, dv, o, n, naxis1, c);
       return true;
     case "J":
       if (!raw || !(b instanceof Int32Builder)) return false;
-      int32Column(b, dv, o, n, naxis1, c.tnull === undefined ? NaN : Number(c.tnull));
+      int32Column(b, bytes, dv, o, n, naxis1, c.tnull === undefined ? NaN : Number(c.tnull));
       return true;
     case "I":
       if (!raw || !(b instanceof Int16Builder)) return false;
-      int16Column(b, dv, o, n, naxis1, c.tnull === undefined ? NaN : Number(c.tnull));
+      int16Column(b, bytes, dv, o, n, naxis1, c.tnull === undefined ? NaN : Number(c.tnull));
       return true;
     case "B":
       if (!raw || !(b instanceof Uint8Builder)) return false;
@@ -853,39 +862,24 @@ function decodeScalarColumn(
  * the DataView and returns how many nulls it found (their slots listed in
  * `nulls`, written unconditionally so that the loop has no branch V8 has not
  * seen run): V8 then optimises it early, on-stack, without deoptimising on
- * the first null or at the loop's exit. The builder calls are outside.
+ * the first null or at the loop's exit. The builder calls are outside. The
+ * plain numeric kernels are VOTable BINARY's too (lib/table/strided_kernels.ts;
+ * FITS has no null flags, so it passes maskBit 0); the scaled, logical and
+ * string ones below are FITS's own.
  */
 
-let nullScratch = new Int32Array(2048);
-function nullSlots(n: number): Int32Array {
-  if (nullScratch.length < n) nullScratch = new Int32Array(n);
-  return nullScratch;
-}
-
-function float64Column(b: Float64Builder, dv: DataView, o: number, n: number, naxis1: number) {
-  const out = b.extend(n);
-  const nulls = nullSlots(n);
-  const k = float64Kernel(dv, o, n, naxis1, out, b.length - n, nulls);
-  if (k !== 0) b.setNulls(nulls, k);
-}
-
-function float64Kernel(
+function float64Column(
+  b: Float64Builder,
+  bytes: Uint8Array,
   dv: DataView,
   o: number,
   n: number,
   naxis1: number,
-  out: Float64Array,
-  base: number,
-  nulls: Int32Array,
-): number {
-  let k = 0;
-  for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    const v = dv.getFloat64(p);
-    out[base + r] = v;
-    nulls[k] = base + r;
-    k += v !== v ? 1 : 0;
-  }
-  return k;
+) {
+  const out = b.extend(n);
+  const nulls = nullSlots(n);
+  const k = float64Kernel(bytes, dv, o, n, naxis1, 0, 0, 0, out, b.length - n, nulls);
+  if (k !== 0) b.setNulls(nulls, k);
 }
 
 function scaledFloat64Column(
@@ -925,36 +919,18 @@ function scaledKernel(
   return k;
 }
 
-function float32Column(b: Float32Builder, dv: DataView, o: number, n: number, naxis1: number) {
-  const out = b.extend(n);
-  const nulls = nullSlots(n);
-  const k = float32Kernel(dv, o, n, naxis1, out, b.length - n, nulls);
-  if (k !== 0) b.setNulls(nulls, k);
-}
-
-/**
- * E: the 32 bits copied as an integer (a float32 NaN converted through a
- * double and back is several times slower, and the data are mostly NaN in
- * some Gaia columns); NaN bit patterns listed as nulls.
- */
-function float32Kernel(
+function float32Column(
+  b: Float32Builder,
+  bytes: Uint8Array,
   dv: DataView,
   o: number,
   n: number,
   naxis1: number,
-  out: Float32Array,
-  base: number,
-  nulls: Int32Array,
-): number {
-  const bits = new Int32Array(out.buffer, out.byteOffset, out.length);
-  let k = 0;
-  for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    const v = dv.getInt32(p);
-    bits[base + r] = v;
-    nulls[k] = base + r;
-    k += (v & 0x7fffffff) > 0x7f800000 ? 1 : 0;
-  }
-  return k;
+) {
+  const out = b.extend(n);
+  const nulls = nullSlots(n);
+  const k = float32Kernel(bytes, dv, o, n, naxis1, 0, 0, 0, out, b.length - n, nulls);
+  if (k !== 0) b.setNulls(nulls, k);
 }
 
 function scaledFloat32Column(
@@ -974,6 +950,7 @@ function scaledFloat32Column(
 /** K, raw or unsigned (TZERO 2^63: the sign bit flipped), TNULL compared on the raw words. */
 function int64Column(
   b: BigIntBuilder,
+  bytes: Uint8Array,
   dv: DataView,
   o: number,
   n: number,
@@ -989,49 +966,28 @@ function int64Column(
   const out = b.extend(n);
   const nulls = nullSlots(n);
   const k = int64Kernel(
+    bytes,
     dv,
     o,
     n,
     naxis1,
+    0,
+    0,
+    0,
     out,
     b.length - n,
     nulls,
-    c.mode === "unsigned" ? 0x80000000 : 0,
     nlo,
     nhi,
     c.tnull === undefined ? 1 : 0,
+    c.mode === "unsigned" ? 0x80000000 : 0,
   );
   if (k !== 0) b.setNulls(nulls, k);
 }
 
-/** `noNull` is 1 when there is no TNULL (then no value matches). */
-function int64Kernel(
-  dv: DataView,
-  o: number,
-  n: number,
-  naxis1: number,
-  out: Int32Array,
-  base: number,
-  nulls: Int32Array,
-  flip: number,
-  nlo: number,
-  nhi: number,
-  noNull: number,
-): number {
-  let k = 0;
-  for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    const hi = dv.getInt32(p), lo = dv.getInt32(p + 4);
-    const w = 2 * (base + r);
-    out[w] = lo;
-    out[w + 1] = hi ^ flip;
-    nulls[k] = base + r;
-    k += ((lo ^ nlo) | (hi ^ nhi) | noNull) === 0 ? 1 : 0;
-  }
-  return k;
-}
-
 function int32Column(
   b: Int32Builder,
+  bytes: Uint8Array,
   dv: DataView,
   o: number,
   n: number,
@@ -1040,32 +996,13 @@ function int32Column(
 ) {
   const out = b.extend(n);
   const nulls = nullSlots(n);
-  const k = int32Kernel(dv, o, n, naxis1, out, b.length - n, nulls, nul);
+  const k = int32Kernel(bytes, dv, o, n, naxis1, 0, 0, 0, out, b.length - n, nulls, nul);
   if (k !== 0) b.setNulls(nulls, k);
-}
-
-function int32Kernel(
-  dv: DataView,
-  o: number,
-  n: number,
-  naxis1: number,
-  out: Int32Array,
-  base: number,
-  nulls: Int32Array,
-  nul: number,
-): number {
-  let k = 0;
-  for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    const v = dv.getInt32(p);
-    out[base + r] = v;
-    nulls[k] = base + r;
-    k += v === nul ? 1 : 0;
-  }
-  return k;
 }
 
 function int16Column(
   b: Int16Builder,
+  bytes: Uint8Array,
   dv: DataView,
   o: number,
   n: number,
@@ -1074,28 +1011,8 @@ function int16Column(
 ) {
   const out = b.extend(n);
   const nulls = nullSlots(n);
-  const k = int16Kernel(dv, o, n, naxis1, out, b.length - n, nulls, nul);
+  const k = int16Kernel(bytes, dv, o, n, naxis1, 0, 0, 0, out, b.length - n, nulls, nul);
   if (k !== 0) b.setNulls(nulls, k);
-}
-
-function int16Kernel(
-  dv: DataView,
-  o: number,
-  n: number,
-  naxis1: number,
-  out: Int16Array,
-  base: number,
-  nulls: Int32Array,
-  nul: number,
-): number {
-  let k = 0;
-  for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    const v = dv.getInt16(p);
-    out[base + r] = v;
-    nulls[k] = base + r;
-    k += v === nul ? 1 : 0;
-  }
-  return k;
 }
 
 function uint8Column(
@@ -1108,28 +1025,8 @@ function uint8Column(
 ) {
   const out = b.extend(n);
   const nulls = nullSlots(n);
-  const k = uint8Kernel(bytes, o, n, naxis1, out, b.length - n, nulls, nul);
+  const k = uint8Kernel(bytes, o, n, naxis1, 0, 0, 0, out, b.length - n, nulls, nul);
   if (k !== 0) b.setNulls(nulls, k);
-}
-
-function uint8Kernel(
-  bytes: Uint8Array,
-  o: number,
-  n: number,
-  naxis1: number,
-  out: Uint8Array,
-  base: number,
-  nulls: Int32Array,
-  nul: number,
-): number {
-  let k = 0;
-  for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    const v = bytes[p];
-    out[base + r] = v;
-    nulls[k] = base + r;
-    k += v === nul ? 1 : 0;
-  }
-  return k;
 }
 
 /** FITS L bytes: 1 for 'T'; null unless 'T' or 'F'. */

@@ -43,6 +43,15 @@ import {
   K_SHORT,
   K_UBYTE,
 } from "./fields.ts";
+import {
+  float32Kernel,
+  float64Kernel,
+  int16Kernel,
+  int32Kernel,
+  int64Kernel,
+  nullSlots,
+  uint8Kernel,
+} from "../table/strided_kernels.ts";
 
 const utf16 = new TextDecoder("utf-16be");
 
@@ -126,14 +135,10 @@ export function blockDecoder(
  * the DataView, and returns how many nulls it found (their slots listed in
  * `nulls`, written unconditionally so that the loop has no branch V8 has not
  * seen run): V8 optimises it early, on-stack, and does not deoptimise it on
- * the first null or at the loop's exit. The builder calls are outside.
+ * the first null or at the loop's exit. The builder calls are outside. The
+ * numeric kernels are shared with FITS (lib/table/strided_kernels.ts); the
+ * boolean and char ones below are VOTable's own.
  */
-
-let nullScratch = new Int32Array(2048);
-function nullSlots(n: number): Int32Array {
-  if (nullScratch.length < n) nullScratch = new Int32Array(n);
-  return nullScratch;
-}
 
 function float64Decoder(
   b: Float64Builder,
@@ -161,29 +166,6 @@ function float64Decoder(
   };
 }
 
-function float64Kernel(
-  bin: Uint8Array,
-  dv: DataView,
-  p0: number,
-  n: number,
-  rowSize: number,
-  off: number,
-  maskByte: number,
-  maskBit: number,
-  out: Float64Array,
-  base: number,
-  nulls: Int32Array,
-): number {
-  let k = 0;
-  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-    const v = dv.getFloat64(p + off);
-    out[base + r] = v;
-    nulls[k] = base + r;
-    k += v !== v || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
-  }
-  return k;
-}
-
 function float32Decoder(
   b: Float32Builder,
   off: number,
@@ -208,35 +190,6 @@ function float32Decoder(
     );
     if (k !== 0) b.setNulls(nulls, k);
   };
-}
-
-/**
- * float: the 32 bits copied as an integer (a float32 NaN converted through a
- * double and back is several times slower, and Gaia columns are often mostly
- * NaN); NaN bit patterns and null flags listed as nulls.
- */
-function float32Kernel(
-  bin: Uint8Array,
-  dv: DataView,
-  p0: number,
-  n: number,
-  rowSize: number,
-  off: number,
-  maskByte: number,
-  maskBit: number,
-  out: Float32Array,
-  base: number,
-  nulls: Int32Array,
-): number {
-  const bits = new Int32Array(out.buffer, out.byteOffset, out.length);
-  let k = 0;
-  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-    const v = dv.getInt32(p + off);
-    bits[base + r] = v;
-    nulls[k] = base + r;
-    k += (v & 0x7fffffff) > 0x7f800000 || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
-  }
-  return k;
 }
 
 function int64Decoder(
@@ -266,41 +219,10 @@ function int64Decoder(
       nullLo,
       nullHi,
       noNull,
+      0,
     );
     if (k !== 0) b.setNulls(nulls, k);
   };
-}
-
-/** `noNull` is 1 when the FIELD has no null sentinel (then no value matches). */
-function int64Kernel(
-  bin: Uint8Array,
-  dv: DataView,
-  p0: number,
-  n: number,
-  rowSize: number,
-  off: number,
-  maskByte: number,
-  maskBit: number,
-  out: Int32Array,
-  base: number,
-  nulls: Int32Array,
-  nullLo: number,
-  nullHi: number,
-  noNull: number,
-): number {
-  let k = 0;
-  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-    const hi = dv.getInt32(p + off);
-    const lo = dv.getInt32(p + off + 4);
-    const w = 2 * (base + r);
-    out[w] = lo;
-    out[w + 1] = hi;
-    nulls[k] = base + r;
-    k += ((lo ^ nullLo) | (hi ^ nullHi) | noNull) === 0 || (bin[p + maskByte] & maskBit) !== 0
-      ? 1
-      : 0;
-  }
-  return k;
 }
 
 function int32Decoder(
@@ -319,30 +241,6 @@ function int32Decoder(
   };
 }
 
-function int32Kernel(
-  bin: Uint8Array,
-  dv: DataView,
-  p0: number,
-  n: number,
-  rowSize: number,
-  off: number,
-  maskByte: number,
-  maskBit: number,
-  out: Int32Array,
-  base: number,
-  nulls: Int32Array,
-  nul: number,
-): number {
-  let k = 0;
-  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-    const v = dv.getInt32(p + off);
-    out[base + r] = v;
-    nulls[k] = base + r;
-    k += v === nul || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
-  }
-  return k;
-}
-
 function int16Decoder(
   b: Int16Builder,
   nul: number,
@@ -359,30 +257,6 @@ function int16Decoder(
   };
 }
 
-function int16Kernel(
-  bin: Uint8Array,
-  dv: DataView,
-  p0: number,
-  n: number,
-  rowSize: number,
-  off: number,
-  maskByte: number,
-  maskBit: number,
-  out: Int16Array,
-  base: number,
-  nulls: Int32Array,
-  nul: number,
-): number {
-  let k = 0;
-  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-    const v = dv.getInt16(p + off);
-    out[base + r] = v;
-    nulls[k] = base + r;
-    k += v === nul || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
-  }
-  return k;
-}
-
 function uint8Decoder(
   b: Uint8Builder,
   nul: number,
@@ -397,29 +271,6 @@ function uint8Decoder(
     const k = uint8Kernel(bin, p0, n, rowSize, off, maskByte, maskBit, out, base, nulls, nul);
     if (k !== 0) b.setNulls(nulls, k);
   };
-}
-
-function uint8Kernel(
-  bin: Uint8Array,
-  p0: number,
-  n: number,
-  rowSize: number,
-  off: number,
-  maskByte: number,
-  maskBit: number,
-  out: Uint8Array,
-  base: number,
-  nulls: Int32Array,
-  nul: number,
-): number {
-  let k = 0;
-  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-    const v = bin[p + off];
-    out[base + r] = v;
-    nulls[k] = base + r;
-    k += v === nul || (bin[p + maskByte] & maskBit) !== 0 ? 1 : 0;
-  }
-  return k;
 }
 
 /** BINARY boolean bytes: T t 1 true, F f 0 false, anything else null; bit: the top bit. */
