@@ -858,14 +858,19 @@ export class ArchiveEngine {
   dropUserTable(user: string, name: string): Promise<void> {
     return this.#serial(async () => {
       const def = this.#userDef(user, name);
-      await this.#withConnection(async (con) => {
-        await con.run(
-          `DROP TABLE IF EXISTS ${quoteSqlIdentifier(def.schema)}.${quoteSqlIdentifier(def.name)}`,
-        );
-        await this.#deleteDef(con, def.schema, def.name);
-      });
-      this.#defs.delete(key(def.schema, def.name));
+      await this.#dropStored(def.schema, def.name);
     });
+  }
+
+  /** Drops a stored table and its definition (callers hold `#serial`). */
+  async #dropStored(schema: string, name: string): Promise<void> {
+    await this.#withConnection(async (con) => {
+      await con.run(
+        `DROP TABLE IF EXISTS ${quoteSqlIdentifier(schema)}.${quoteSqlIdentifier(name)}`,
+      );
+      await this.#deleteDef(con, schema, name);
+    });
+    this.#defs.delete(key(schema, name));
   }
 
   /**
@@ -1030,12 +1035,7 @@ export class ArchiveEngine {
   dropJobResult(jobId: string): Promise<void> {
     return this.#serial(async () => {
       const name = `job${jobId}`;
-      if (!this.#defs.has(key("job_upload", name))) return;
-      await this.#withConnection(async (con) => {
-        await con.run(`DROP TABLE IF EXISTS "job_upload".${quoteSqlIdentifier(name)}`);
-        await this.#deleteDef(con, "job_upload", name);
-      });
-      this.#defs.delete(key("job_upload", name));
+      if (this.#defs.has(key("job_upload", name))) await this.#dropStored("job_upload", name);
     });
   }
 
