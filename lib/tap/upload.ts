@@ -155,7 +155,19 @@ export function recordsToTable(records: ReadonlyArray<Record<string, unknown>>):
   return new Table(schema, columns as never);
 }
 
-function isPolars(v: unknown): v is PolarsLike {
+/**
+ * Whether a value is a Polars DataFrame (anything with `writeIPC()` that is
+ * not an Arrow table).
+ *
+ * @example
+ * ```ts
+ * import { tableFromArrays } from "apache-arrow";
+ * import { isPolarsLike } from "./upload.ts";
+ * if (isPolarsLike(tableFromArrays({ x: Int32Array.from([1]) }))) throw new Error("Arrow");
+ * if (!isPolarsLike({ writeIPC: () => new Uint8Array() })) throw new Error("frame");
+ * ```
+ */
+export function isPolarsLike(v: unknown): v is PolarsLike {
   return typeof v === "object" && v !== null && typeof (v as PolarsLike).writeIPC === "function" &&
     !isArrowTable(v);
 }
@@ -214,7 +226,7 @@ export function encodeUpload(
   let table: Table;
   if (isArrowTable(value)) table = asOwnTable(value);
   else if (Array.isArray(value)) table = recordsToTable(value);
-  else if (isPolars(value)) table = plainStrings(tableFromIPC(value.writeIPC()));
+  else if (isPolarsLike(value)) table = plainStrings(tableFromIPC(value.writeIPC()));
   else {
     throw new TypeError(
       `Upload ${

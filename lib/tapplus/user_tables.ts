@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { asOwnTable, isArrowTable } from "../table/arrow_table.ts";
+import { isArrowTable } from "../table/arrow_table.ts";
 import type { Table } from "apache-arrow";
-import { encodeUpload, type PolarsLike } from "../tap/upload.ts";
+import { encodeUpload, isPolarsLike, type PolarsLike } from "../tap/upload.ts";
 import type { TapPlusSession } from "./session.ts";
 
 /** What can become a user table. */
@@ -75,11 +75,6 @@ export function qualifyUserTable(user: string, name: string): string {
   return name;
 }
 
-function isPolars(v: unknown): v is PolarsLike {
-  return typeof v === "object" && v !== null && typeof (v as PolarsLike).writeIPC === "function" &&
-    !isArrowTable(v);
-}
-
 /**
  * Uploads a table into the user's schema (`POST TAP/Upload`).
  *
@@ -102,10 +97,10 @@ export async function uploadTable(
     typeof source === "object" && source !== null && "table" in source &&
     isArrowTable(source.table)
   ) {
-    source = asOwnTable(source.table);
+    source = source.table;
   }
-  if (isArrowTable(source)) source = asOwnTable(source);
-  if (isArrowTable(source) || isPolars(source) || Array.isArray(source)) {
+  // encodeUpload() adopts tables of another apache-arrow copy.
+  if (isArrowTable(source) || isPolarsLike(source) || Array.isArray(source)) {
     const bytes = encodeUpload(name, source as Table) as Uint8Array;
     form.append("FILE", new Blob([bytes as Uint8Array<ArrayBuffer>]), "pytable");
     form.append("FORMAT", "votable");
