@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describeStreamError } from "../io/source.ts";
+import { describeStreamError, directRead } from "../io/source.ts";
 
 /**
  * Reads a stream in exact-size pieces.
@@ -21,6 +21,7 @@ import { describeStreamError } from "../io/source.ts";
  * ```
  */
 export class ByteQueue {
+  #stream: ReadableStream<Uint8Array>;
   #reader: ReadableStreamDefaultReader<Uint8Array>;
   #chunks: Uint8Array[] = [];
   #have = 0;
@@ -38,6 +39,7 @@ export class ByteQueue {
    * @param format The format name for stream errors (e.g. "fits").
    */
   constructor(stream: ReadableStream<Uint8Array>, format: string) {
+    this.#stream = stream;
     this.#reader = stream.getReader();
     this.#format = format;
   }
@@ -97,12 +99,41 @@ export class ByteQueue {
    */
   async readInto(dst: Uint8Array): Promise<number> {
     const n = dst.length;
-    await this.#fill(n);
-    const take = Math.min(n, this.#have);
-    let at = 0;
-    while (at < take) {
+    // From a regular file, what is not queued already is read straight into
+    // dst (see directRead): no fresh buffer per piece.
+    let at = this.#take(dst, 0);
+    const direct = at < n && !this.#eof ? directRead(this.#stream) : undefined;
+    if (direct) {
+      while (at < n) {
+        let got: number | null;
+        try {
+          const r = direct(dst.subarray(at));
+          got = typeof r === "object" && r !== null ? await r : r;
+        } catch (e) {
+          throw describeStreamError(e, this.#format, this.offset);
+        }
+        if (got === null) {
+          this.#eof = true;
+          break;
+        }
+        at += got;
+        this.offset += got;
+        this.#received += got;
+        this.onBytes?.(this.#received);
+      }
+      return at;
+    }
+    await this.#fill(n - at);
+    return this.#take(dst, at);
+  }
+
+  /** Moves queued bytes into `dst` from `at` on; returns where they end. */
+  #take(dst: Uint8Array, at: number): number {
+    const take = Math.min(dst.length - at, this.#have);
+    const end = at + take;
+    while (at < end) {
       const c = this.#chunks[0]!;
-      const k = Math.min(c.length, take - at);
+      const k = Math.min(c.length, end - at);
       dst.set(k === c.length ? c : c.subarray(0, k), at);
       at += k;
       if (k === c.length) this.#chunks.shift();
@@ -110,7 +141,7 @@ export class ByteQueue {
     }
     this.#have -= take;
     this.offset += take;
-    return take;
+    return end;
   }
 
   /**
@@ -120,6 +151,9 @@ export class ByteQueue {
    * The bytes are valid until the next call.
    */
   async readVia(n: number, scratch: Uint8Array): Promise<Uint8Array> {
+    if (this.#have < n && !this.#eof && directRead(this.#stream)) {
+      return scratch.subarray(0, await this.readInto(scratch.subarray(0, n)));
+    }
     await this.#fill(n);
     const first = this.#chunks[0];
     if (first && first.length >= n) {

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { type DirectRead, directRead, setDirectRead } from "./direct.ts";
 
 /**
  * Decompressed bytes the worker may send ahead of the reader. A few chunks
@@ -33,7 +34,9 @@ export const GUNZIP_WORKER_AHEAD = 8 << 20;
  * rejects it. Without `node:zlib` it uses `DecompressionStream`.
  *
  * Messages to the worker: `{t: "init", zlib: boolean}` first, then
- * `{t: "in", c: Uint8Array}`, `{t: "end"}`, `{t: "credit", n}`. From it: `{t: "need"}`, `{t: "out", c}`, `{t: "done"}`,
+ * `{t: "in", c: Uint8Array}`, `{t: "end"}`, `{t: "credit", n, c?}` (c: an
+ * output buffer handed back). From it: `{t: "need", c?}` (c: the input
+ * piece's buffer, handed back), `{t: "out", c}`, `{t: "done"}`,
  * `{t: "error", name, message, consumed}`.
  */
 const WORKER_SOURCE = `
@@ -45,10 +48,36 @@ async function inflater(useZlib) {
   } catch {
     return new DecompressionStream("gzip");
   }
-  const g = zlib.createGunzip({ chunkSize: 1 << 20 });
+  // Output buffers come back from the reader once copied out ("credit" with
+  // c) and zlib fills them again: pages already touched, none to zero-fill.
+  // zlib takes each output buffer from Buffer.allocUnsafe; this isolate runs
+  // nothing else, so that is where recycled ones are handed in.
+  const { Buffer } = await import("node:buffer");
+  const allocUnsafe = Buffer.allocUnsafe;
+  Buffer.allocUnsafe = function (n) {
+    return n === CHUNK && pool.length ? Buffer.from(pool.pop(), 0, n) : allocUnsafe.call(this, n);
+  };
+  const g = zlib.createGunzip({ chunkSize: CHUNK });
+  recycleIn = true;
   let out = null, err = null, fed = 0, settle = null;
   const done = (e) => { const s = settle; settle = null; if (s) s(e); };
-  g.on("data", (c) => out.enqueue(new Uint8Array(c.buffer, c.byteOffset, c.byteLength)));
+  // zlib hands out views of one output buffer until it is full, then starts
+  // a new one: each buffer is sent whole once zlib has moved on from it
+  // (transferred, not copied into a fresh one).
+  let cur = null, from = 0, to = 0;
+  const flush = () => {
+    if (cur) out.enqueue(new Uint8Array(cur, from, to - from));
+    cur = null;
+  };
+  g.on("data", (c) => {
+    if (c.buffer !== cur || c.byteOffset !== to) {
+      flush();
+      cur = c.buffer;
+      from = c.byteOffset;
+    }
+    to = c.byteOffset + c.byteLength;
+    if (to === cur.byteLength) flush();
+  });
   g.on("error", (e) => {
     err = new TypeError(
       e.code === "Z_BUF_ERROR" || /unexpected end/i.test(e.message)
@@ -61,6 +90,7 @@ async function inflater(useZlib) {
   });
   g.on("end", () => {
     if (g.bytesWritten < fed) err = new TypeError("unexpected trailing bytes after the gzip data");
+    flush();
     done(err);
   });
   const wait = (start) => new Promise((res, rej) => {
@@ -79,6 +109,9 @@ async function inflater(useZlib) {
     },
   });
 }
+const CHUNK = 1 << 20;
+const pool = [];
+let recycleIn = false; // zlib is done with a piece once written
 let credit = ${GUNZIP_WORKER_AHEAD};
 let wake = null;
 let consumed = 0;
@@ -93,7 +126,11 @@ function fail(e) {
 function take(m) {
   if (m.t === "in") {
     consumed += m.c.length;
-    writer.write(m.c).then(() => self.postMessage({ t: "need" }), fail);
+    // The piece is inflated: its buffer goes back to be filled again.
+    writer.write(m.c).then(
+      () => recycleIn ? self.postMessage({ t: "need", c: m.c }, [m.c.buffer]) : self.postMessage({ t: "need" }),
+      fail,
+    );
   } else if (m.t === "end") {
     writer.close().catch(fail);
   }
@@ -105,6 +142,7 @@ self.onmessage = (ev) => {
   if (m.t === "init") init(m.zlib);
   else if (m.t === "credit") {
     credit += m.n;
+    if (m.c && m.c.buffer.byteLength === CHUNK && pool.length < 64) pool.push(m.c.buffer);
     if (wake && credit > 0) { const w = wake; wake = null; w(); }
   } else if (writer) take(m);
   else inbox.push(m);
@@ -120,7 +158,9 @@ self.onmessage = (ev) => {
       const r = await reader.read();
       if (r.done) break;
       let c = r.value;
-      if (c.byteOffset !== 0 || c.byteLength !== c.buffer.byteLength) c = c.slice();
+      // A copy (not slice(): on a node Buffer that is a view) when the
+      // chunk shares its buffer.
+      if (c.byteOffset !== 0 || c.byteLength !== c.buffer.byteLength) c = new Uint8Array(c);
       credit -= c.length;
       self.postMessage({ t: "out", c }, [c.buffer]);
     }
@@ -199,6 +239,7 @@ export function gunzipOnWorker(
   // One pump feeds the worker, in order, with at most two pieces in flight
   // (so that it never waits for a round trip); "need" returns a slot.
   let pending: Uint8Array | undefined; // the rest of a large compressed chunk
+  const spare: ArrayBuffer[] = []; // input buffers handed back, for direct reads
   let slots = 2;
   let pumping = false;
   let sourceDone = false;
@@ -208,7 +249,31 @@ export function gunzipOnWorker(
     try {
       while (slots > 0 && !finished && !sourceDone) {
         let c: Uint8Array;
-        if (pending) {
+        let own = false;
+        const direct = pending ? undefined : directRead(compressed);
+        if (direct) {
+          // A file is read straight into a buffer the worker has handed back.
+          const buf = spare.pop() ?? new ArrayBuffer(FEED_PIECE);
+          let n: number | null;
+          try {
+            const r = direct(new Uint8Array(buf));
+            n = typeof r === "object" && r !== null ? await r : r;
+          } catch (e) {
+            if (finished) return;
+            failure = toError(e, sent);
+            stop();
+            wakeReader();
+            return;
+          }
+          if (finished) return;
+          if (n === null) {
+            sourceDone = true;
+            worker.postMessage({ t: "end" });
+            return;
+          }
+          c = new Uint8Array(buf, 0, n);
+          own = true;
+        } else if (pending) {
           c = pending;
           pending = undefined;
         } else {
@@ -236,9 +301,12 @@ export function gunzipOnWorker(
           pending = c.subarray(FEED_PIECE);
           c = c.subarray(0, FEED_PIECE);
         }
-        const own = ownedBuffers.has(c.buffer) && c.byteOffset === 0 &&
+        own ||= ownedBuffers.has(c.buffer) && c.byteOffset === 0 &&
           c.byteLength === c.buffer.byteLength;
-        if (!own) c = c.slice();
+        // Anything else is copied before the transfer; not with slice(),
+        // which on a node Buffer (a subclass) makes a view and would detach
+        // the caller's memory.
+        if (!own) c = new Uint8Array(c);
         sent += c.length;
         slots--;
         worker.postMessage({ t: "in", c }, [c.buffer as ArrayBuffer]);
@@ -249,13 +317,14 @@ export function gunzipOnWorker(
   };
   worker.onmessage = (ev: MessageEvent) => {
     const m = ev.data as
-      | { t: "need" }
+      | { t: "need"; c?: Uint8Array }
       | { t: "out"; c: Uint8Array }
       | { t: "done" }
       | { t: "error"; name: string; message: string; consumed: number };
     if (finished) return;
     switch (m.t) {
       case "need":
+        if (m.c?.buffer.byteLength === FEED_PIECE) spare.push(m.c.buffer as ArrayBuffer);
         slots++;
         void pump();
         break;
@@ -296,7 +365,8 @@ export function gunzipOnWorker(
       }
       const c = queue.shift();
       if (c) {
-        controller.enqueue(c);
+        controller.enqueue(at > 0 ? c.subarray(at) : c); // the rest, after direct reads
+        at = 0;
         if (!finished) worker.postMessage({ t: "credit", n: c.length });
       } else if (failure !== undefined) {
         throw failure;
@@ -308,6 +378,29 @@ export function gunzipOnWorker(
       return source.cancel(reason);
     },
   }, { highWaterMark: 0 });
+  // Direct reads copy out of the queued chunks and hand each buffer back to
+  // be refilled (see direct.ts), so neither thread touches fresh pages.
+  let at = 0; // bytes of queue[0] already copied out
+  const direct: DirectRead = async (into) => {
+    while (queue.length === 0 && !ended && failure === undefined) {
+      await new Promise<void>((r) => waiting = r);
+    }
+    const c = queue[0];
+    if (!c) {
+      if (failure !== undefined) throw failure;
+      return null;
+    }
+    const n = Math.min(into.length, c.length - at);
+    into.set(c.subarray(at, at + n));
+    at += n;
+    if (at === c.length) {
+      queue.shift();
+      at = 0;
+      if (!finished) worker.postMessage({ t: "credit", n: c.length, c }, [c.buffer as ArrayBuffer]);
+    }
+    return n;
+  };
+  setDirectRead(out, () => direct);
   dropped.register(out, worker, worker);
   return out;
 }

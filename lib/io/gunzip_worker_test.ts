@@ -397,3 +397,16 @@ Deno.test("gunzipOnWorker without node:zlib: DecompressionStream there, exactly 
     assert.deepEqual(worker, inline, `${bytes.length} bytes`);
   }
 });
+
+Deno.test("gunzip on a worker: node Buffers are copied, never detached from their owner", async () => {
+  const { gzipSync } = await import("node:zlib");
+  const plain = tableText(60_000);
+  const gz = gzipSync(plain); // a node Buffer: its slice() is a view
+  const size = gz.buffer.byteLength;
+  const out = gunzipOnWorker(
+    ReadableStream.from([gz.subarray(0, 1000), gz.subarray(1000)]),
+    (e) => e,
+  );
+  assert.deepEqual(await readAllBytes(out), plain);
+  assert.equal(gz.buffer.byteLength, size, "the caller's buffer is intact");
+});

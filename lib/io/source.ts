@@ -5,7 +5,10 @@
  * @module
  */
 import { SizeLimitError, TableFormatError, TruncatedInputError } from "./errors.ts";
+import { type DirectRead, directRead, setDirectRead } from "./direct.ts";
 import { gunzipOnWorker, ownedBuffers } from "./gunzip_worker.ts";
+
+export { type DirectRead, directRead } from "./direct.ts";
 
 /**
  * Anything a reader accepts as input. Strings are UTF-8 encoded text, not
@@ -134,8 +137,12 @@ function readFile(file: Deno.FsFile, chunkBytes: number, own: boolean): Readable
       file.close();
     } catch { /* already closed by the caller */ }
   };
-  return new ReadableStream<Uint8Array>({
+  const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
+      if (closed) { // ended by a direct read
+        controller.close();
+        return;
+      }
       buf ??= new Uint8Array(chunkBytes);
       let n: number | null = 0;
       try {
@@ -164,6 +171,32 @@ function readFile(file: Deno.FsFile, chunkBytes: number, own: boolean): Readable
       close();
     },
   }, { highWaterMark: 0 });
+  // Direct reads only from a regular file: a pipe or a device would block
+  // the event loop.
+  let regular: boolean | undefined;
+  const direct: DirectRead = (into) => {
+    if (closed) return null;
+    let n: number | null;
+    try {
+      n = file.readSync(into);
+    } catch (e) {
+      close();
+      throw e;
+    }
+    if (n === null) close();
+    return n;
+  };
+  setDirectRead(stream, () => {
+    if (regular === undefined) {
+      try {
+        regular = closed || file.statSync().isFile;
+      } catch {
+        regular = false;
+      }
+    }
+    return regular ? direct : undefined;
+  });
+  return stream;
 }
 
 function singleChunk(bytes: Uint8Array): ReadableStream<Uint8Array> {
@@ -204,12 +237,20 @@ export async function peekBytes(
     have += r.value.length;
   }
   const head = concatBytes(chunks, have);
+  // The head is handed out on the first read (not queued at the start), so
+  // that direct reads know when it has been taken.
+  let pending: Uint8Array | undefined = head.length ? head : undefined;
   const rest = new ReadableStream<Uint8Array>({
     start(controller) {
-      if (head.length) controller.enqueue(head);
-      if (done) controller.close();
+      if (!pending && done) controller.close();
     },
     async pull(controller) {
+      if (pending) {
+        controller.enqueue(pending);
+        pending = undefined;
+        if (done) controller.close();
+        return;
+      }
       const r = await reader.read();
       if (r.done) controller.close();
       else controller.enqueue(r.value);
@@ -218,6 +259,7 @@ export async function peekBytes(
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
+  setDirectRead(rest, () => pending || done ? undefined : directRead(stream));
   return { head, stream: rest };
 }
 

@@ -6,7 +6,12 @@
  *
  * @module
  */
-import { describeStreamError } from "../io/source.ts";
+import {
+  describeStreamError,
+  type DirectRead,
+  directRead,
+  FILE_CHUNK_BYTES,
+} from "../io/source.ts";
 
 /** Internal: streaming byte buffer with absolute offsets. */
 export class ByteInput {
@@ -21,11 +26,15 @@ export class ByteInput {
   /** True once the stream has ended. */
   done = false;
   #work = new Uint8Array(1 << 16);
+  /** The buffer direct reads fill (reused: no fresh pages per piece). */
+  #direct: Uint8Array | undefined;
+  #stream: ReadableStream<Uint8Array>;
   #reader: ReadableStreamDefaultReader<Uint8Array>;
   #onBytes: ((n: number) => void) | undefined;
   #total = 0;
 
   constructor(stream: ReadableStream<Uint8Array>, onBytes?: (n: number) => void) {
+    this.#stream = stream;
     this.#reader = stream.getReader();
     this.#onBytes = onBytes;
   }
@@ -45,6 +54,8 @@ export class ByteInput {
     // At least double what is pending, so that a token or row spanning many
     // chunks (a huge TD) is rescanned a logarithmic number of times only.
     minNew = Math.max(minNew, this.len - this.pos);
+    const direct = directRead(this.#stream);
+    if (direct) return this.#moreDirect(direct, minNew);
     let got = 0;
     while (got < minNew) {
       let r: ReadableStreamReadResult<Uint8Array>;
@@ -72,6 +83,49 @@ export class ByteInput {
       }
       got += c.length;
     }
+    return got > 0;
+  }
+
+  /**
+   * `more()` for a regular file: the pending bytes move to the front of one
+   * reused buffer and the file is read straight in behind them. Callers never
+   * keep views of `buf` across `more()` (the work buffer is reused already).
+   */
+  async #moreDirect(read: DirectRead, minNew: number): Promise<boolean> {
+    const keep = this.len - this.pos;
+    let d = this.#direct;
+    if (!d || d.length < keep + minNew) {
+      const n = new Uint8Array(Math.max(keep + minNew, FILE_CHUNK_BYTES, d ? d.length * 2 : 0));
+      n.set(this.buf.subarray(this.pos, this.len));
+      d = this.#direct = n;
+    } else if (this.buf === d) {
+      if (this.pos > 0) d.copyWithin(0, this.pos, this.len);
+    } else {
+      d.set(this.buf.subarray(this.pos, this.len));
+    }
+    let got = 0;
+    while (got < minNew) {
+      let n: number | null;
+      try {
+        const r = read(d.subarray(keep + got));
+        n = typeof r === "object" && r !== null ? await r : r;
+      } catch (e) {
+        throw describeStreamError(e, "votable", this.#total + got);
+      }
+      if (n === null) {
+        this.done = true;
+        break;
+      }
+      got += n;
+    }
+    if (got) {
+      this.#total += got;
+      this.#onBytes?.(this.#total);
+    }
+    this.base += this.pos;
+    this.buf = d;
+    this.pos = 0;
+    this.len = keep + got;
     return got > 0;
   }
 
