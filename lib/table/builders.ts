@@ -173,16 +173,20 @@ class Validity {
     this.bits = n;
   }
 
-  /** Tight copy of the bitmap for `length` values, or undefined without nulls. */
+  /**
+   * The bitmap for `length` values, or undefined without nulls; the builder
+   * lets go of it (the next null starts a new one), so it is handed over as
+   * is when at least half of it is used, else copied tight.
+   */
   take(length: number): Uint8Array | undefined {
-    if (this.bits === null || this.nullCount === 0) return undefined;
-    const out = this.bits.slice(0, (length + 7) >> 3);
-    this.bits.fill(0);
-    return out;
+    const b = this.bits;
+    this.bits = null;
+    if (b === null || this.nullCount === 0) return undefined;
+    const need = (length + 7) >> 3;
+    return need * 2 >= b.length ? b.subarray(0, need) : b.slice(0, need);
   }
 
   reset(): void {
-    if (this.bits !== null) this.bits.fill(0);
     this.bits = null;
     this.nullCount = 0;
   }
@@ -283,10 +287,11 @@ export class Int8Builder implements NumberBuilder<Int8> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    // A full buffer is handed over as is (no copy); the next batch gets a new one.
-    const full = length === this.#data.length;
-    const data = full ? this.#data : this.#data.slice(0, length);
-    if (full) this.#data = new Int8Array(Math.max(length, INITIAL_CAPACITY));
+    // At least half full: handed over as a view (a copy would touch as many
+    // fresh pages again); the next batch gets a new buffer of the same size.
+    const handOver = length * 2 >= this.#data.length;
+    const data = handOver ? this.#data.subarray(0, length) : this.#data.slice(0, length);
+    if (handOver) this.#data = new Int8Array(this.#data.length);
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -375,10 +380,11 @@ export class Int16Builder implements NumberBuilder<Int16> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    // A full buffer is handed over as is (no copy); the next batch gets a new one.
-    const full = length === this.#data.length;
-    const data = full ? this.#data : this.#data.slice(0, length);
-    if (full) this.#data = new Int16Array(Math.max(length, INITIAL_CAPACITY));
+    // At least half full: handed over as a view (a copy would touch as many
+    // fresh pages again); the next batch gets a new buffer of the same size.
+    const handOver = length * 2 >= this.#data.length;
+    const data = handOver ? this.#data.subarray(0, length) : this.#data.slice(0, length);
+    if (handOver) this.#data = new Int16Array(this.#data.length);
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -467,10 +473,11 @@ export class Int32Builder implements NumberBuilder<Int32> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    // A full buffer is handed over as is (no copy); the next batch gets a new one.
-    const full = length === this.#data.length;
-    const data = full ? this.#data : this.#data.slice(0, length);
-    if (full) this.#data = new Int32Array(Math.max(length, INITIAL_CAPACITY));
+    // At least half full: handed over as a view (a copy would touch as many
+    // fresh pages again); the next batch gets a new buffer of the same size.
+    const handOver = length * 2 >= this.#data.length;
+    const data = handOver ? this.#data.subarray(0, length) : this.#data.slice(0, length);
+    if (handOver) this.#data = new Int32Array(this.#data.length);
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -559,10 +566,11 @@ export class Uint8Builder implements NumberBuilder<Uint8> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    // A full buffer is handed over as is (no copy); the next batch gets a new one.
-    const full = length === this.#data.length;
-    const data = full ? this.#data : this.#data.slice(0, length);
-    if (full) this.#data = new Uint8Array(Math.max(length, INITIAL_CAPACITY));
+    // At least half full: handed over as a view (a copy would touch as many
+    // fresh pages again); the next batch gets a new buffer of the same size.
+    const handOver = length * 2 >= this.#data.length;
+    const data = handOver ? this.#data.subarray(0, length) : this.#data.slice(0, length);
+    if (handOver) this.#data = new Uint8Array(this.#data.length);
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -651,10 +659,11 @@ export class Uint16Builder implements NumberBuilder<Uint16> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    // A full buffer is handed over as is (no copy); the next batch gets a new one.
-    const full = length === this.#data.length;
-    const data = full ? this.#data : this.#data.slice(0, length);
-    if (full) this.#data = new Uint16Array(Math.max(length, INITIAL_CAPACITY));
+    // At least half full: handed over as a view (a copy would touch as many
+    // fresh pages again); the next batch gets a new buffer of the same size.
+    const handOver = length * 2 >= this.#data.length;
+    const data = handOver ? this.#data.subarray(0, length) : this.#data.slice(0, length);
+    if (handOver) this.#data = new Uint16Array(this.#data.length);
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -743,10 +752,11 @@ export class Uint32Builder implements NumberBuilder<Uint32> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    // A full buffer is handed over as is (no copy); the next batch gets a new one.
-    const full = length === this.#data.length;
-    const data = full ? this.#data : this.#data.slice(0, length);
-    if (full) this.#data = new Uint32Array(Math.max(length, INITIAL_CAPACITY));
+    // At least half full: handed over as a view (a copy would touch as many
+    // fresh pages again); the next batch gets a new buffer of the same size.
+    const handOver = length * 2 >= this.#data.length;
+    const data = handOver ? this.#data.subarray(0, length) : this.#data.slice(0, length);
+    if (handOver) this.#data = new Uint32Array(this.#data.length);
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -835,10 +845,11 @@ export class Float32Builder implements NumberBuilder<Float32> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    // A full buffer is handed over as is (no copy); the next batch gets a new one.
-    const full = length === this.#data.length;
-    const data = full ? this.#data : this.#data.slice(0, length);
-    if (full) this.#data = new Float32Array(Math.max(length, INITIAL_CAPACITY));
+    // At least half full: handed over as a view (a copy would touch as many
+    // fresh pages again); the next batch gets a new buffer of the same size.
+    const handOver = length * 2 >= this.#data.length;
+    const data = handOver ? this.#data.subarray(0, length) : this.#data.slice(0, length);
+    if (handOver) this.#data = new Float32Array(this.#data.length);
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -938,10 +949,11 @@ export class Float64Builder implements NumberBuilder<Float64> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    // A full buffer is handed over as is (no copy); the next batch gets a new one.
-    const full = length === this.#data.length;
-    const data = full ? this.#data : this.#data.slice(0, length);
-    if (full) this.#data = new Float64Array(Math.max(length, INITIAL_CAPACITY));
+    // At least half full: handed over as a view (a copy would touch as many
+    // fresh pages again); the next batch gets a new buffer of the same size.
+    const handOver = length * 2 >= this.#data.length;
+    const data = handOver ? this.#data.subarray(0, length) : this.#data.slice(0, length);
+    if (handOver) this.#data = new Float64Array(this.#data.length);
     this.#length = 0;
     this.#validity.reset();
     return makeData({ type: this.type, length, nullCount, nullBitmap, data });
@@ -1060,11 +1072,12 @@ function bigIntBuilderClass<T extends DataType>(
       const length = this.#length;
       const nullCount = this.#validity.nullCount;
       const nullBitmap = this.#validity.take(length);
-      // A full buffer is handed over as is (no copy); the next batch gets a new one.
-      const full = length === this.#big.length;
-      const data = full ? this.#big : this.#big.slice(0, length);
-      if (full) {
-        this.#words = new Int32Array(Math.max(length, INITIAL_CAPACITY) * 2);
+      // At least half full: handed over as a view (a copy would touch as many
+      // fresh pages again); the next batch gets a new buffer of the same size.
+      const handOver = length * 2 >= this.#big.length;
+      const data = handOver ? this.#big.subarray(0, length) : this.#big.slice(0, length);
+      if (handOver) {
+        this.#words = new Int32Array(this.#words.length);
         this.#big = unsigned
           ? new BigUint64Array(this.#words.buffer)
           : new BigInt64Array(this.#words.buffer);
@@ -1347,8 +1360,19 @@ export class Utf8Builder implements ColumnBuilder<Utf8> {
     const length = this.#length;
     const nullCount = this.#validity.nullCount;
     const nullBitmap = this.#validity.take(length);
-    const valueOffsets = this.#offsets.slice(0, length + 1);
-    const data = this.#bytes.slice(0, this.#byteLength);
+    const used = this.#byteLength;
+    let valueOffsets: Int32Array, data: Uint8Array;
+    if (used * 2 >= this.#bytes.length && (length + 1) * 2 >= this.#offsets.length) {
+      // Mostly full: handed over as views (a copy would touch as many fresh
+      // pages again); the next batch gets new buffers of the same size.
+      valueOffsets = this.#offsets.subarray(0, length + 1);
+      data = this.#bytes.subarray(0, used);
+      this.#offsets = new Int32Array(this.#offsets.length);
+      this.#bytes = new Uint8Array(this.#bytes.length);
+    } else {
+      valueOffsets = this.#offsets.slice(0, length + 1);
+      data = this.#bytes.slice(0, used);
+    }
     this.#length = 0;
     this.#byteLength = 0;
     this.#validity.reset();
