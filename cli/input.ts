@@ -7,7 +7,7 @@
  */
 import { type Table, tableFromIPC } from "apache-arrow";
 import { formatFromName, normalizeFormat, openTable } from "../lib/formats/sniff.ts";
-import { fileStream, GUNZIP_WORKER_MIN_BYTES, peekBytes, readAllBytes } from "../lib/io/source.ts";
+import { fileStream, peekBytes, readAllBytes } from "../lib/io/source.ts";
 import type { TableMeta, TableReader } from "../lib/table/reader.ts";
 
 /** Options of {@linkcode openInput}. */
@@ -66,7 +66,7 @@ export async function openInput(
       file.close();
       throw new TypeError(`${JSON.stringify(path)} is a directory; give a table file`);
     }
-    // 1 MiB reads; the size (known here, not after peeking) picks a gzip worker.
+    // 1 MiB reads; the stream knows the file's size (and so picks a gzip worker).
     stream = fileStream(file);
   }
   const fmt = options.format?.toLowerCase();
@@ -95,7 +95,6 @@ export async function openInput(
     ...(options.hdu !== undefined ? { hdu: options.hdu } : {}),
     ...(options.onBytes ? { onBytes: options.onBytes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(size !== undefined ? { gunzipWorker: size >= GUNZIP_WORKER_MIN_BYTES } : {}),
   });
   return size !== undefined ? { reader, size } : { reader };
 }

@@ -32,8 +32,9 @@ export interface OpenTableOptions
   hdu?: number | string;
   /**
    * Inflate gzip on a worker thread: `true` always, `false` never; by default
-   * for inputs of a known size (bytes, a `Blob`, an open `Deno.FsFile`) of at
-   * least `GUNZIP_WORKER_MIN_BYTES` compressed (see `openByteStream`).
+   * for inputs of a known size (bytes, a `Blob`, an open `Deno.FsFile` or its
+   * `fileStream`) of at least `GUNZIP_WORKER_MIN_BYTES` compressed (see
+   * `openByteStream`).
    */
   gunzipWorker?: boolean;
 }

@@ -7,9 +7,11 @@
 import assert from "node:assert/strict";
 import { GUNZIP_WORKER_AHEAD, gunzipOnWorker } from "./gunzip_worker.ts";
 import {
+  fileStream,
   GUNZIP_WORKER_MIN_BYTES,
   gunzipStream,
   openByteStream,
+  peekBytes,
   readAllBytes,
   toByteStream,
 } from "./source.ts";
@@ -260,6 +262,11 @@ Deno.test("openByteStream: large gzip inflated on a worker, small in this thread
         ["bytes", () => big],
         ["blob", () => new Blob([big as BlobPart])],
         ["file", () => Deno.openSync(path)],
+        // As cli/input.ts hands it on: the file's stream, peeked at.
+        [
+          "peeked file stream",
+          async () => (await peekBytes(fileStream(Deno.openSync(path)), 8)).stream,
+        ],
         ["response", () =>
           new Response(chunked(big, 65536), {
             headers: { "content-length": String(big.length) },
@@ -268,7 +275,7 @@ Deno.test("openByteStream: large gzip inflated on a worker, small in this thread
     ) {
       let bytes: Uint8Array = new Uint8Array(0);
       const n = await countWorkers(async () => {
-        bytes = await readAllBytes(await openByteStream(make()));
+        bytes = await readAllBytes(await openByteStream(await make()));
       });
       assert.equal(n, 1, `${name}: one worker`);
       assert.deepEqual(bytes, expectBig, name);

@@ -43,8 +43,9 @@ export interface ByteSourceOptions {
   /**
    * Inflate gzip on a worker thread, overlapped with parsing on this one:
    * `true` always, `false` never; by default when the input's size is known
-   * (bytes, a `Blob`, an open `Deno.FsFile`, a `Response` with a
-   * `Content-Length`) and at least {@linkcode GUNZIP_WORKER_MIN_BYTES}.
+   * (bytes, a `Blob`, an open `Deno.FsFile` or its `fileStream`, peeked or
+   * not, a `Response` with a `Content-Length`) and at least
+   * {@linkcode GUNZIP_WORKER_MIN_BYTES}.
    * The worker ends with the stream: read it to the end or cancel it (the
    * readers do); a stream merely dropped keeps its worker, and the process,
    * alive until it is garbage-collected.
@@ -186,6 +187,14 @@ function readFile(file: Deno.FsFile, chunkBytes: number, own: boolean): Readable
     if (n === null) close();
     return n;
   };
+  streamSizes.set(stream, () => {
+    try {
+      const info = file.statSync();
+      return info.isFile ? info.size : undefined;
+    } catch {
+      return undefined;
+    }
+  });
   setDirectRead(stream, () => {
     if (regular === undefined) {
       try {
@@ -260,6 +269,8 @@ export async function peekBytes(
     },
   }, { highWaterMark: 0 });
   setDirectRead(rest, () => pending || done ? undefined : directRead(stream));
+  const size = streamSizes.get(stream);
+  if (size) streamSizes.set(rest, size); // the same bytes, head included
   return { head, stream: rest };
 }
 
@@ -317,8 +328,16 @@ export async function openByteStream(
   return stream;
 }
 
+/**
+ * Sizes of streams that know theirs: an open file's (from `fileStream`), and
+ * a `peekBytes` stream over one. Lets `openByteStream` choose the gzip worker
+ * for a file however many times its stream was peeked at.
+ */
+const streamSizes = new WeakMap<ReadableStream<Uint8Array>, () => number | undefined>();
+
 /** The size of a source when it is known without reading it. */
 async function knownSize(source: ByteSource): Promise<number | undefined> {
+  if (source instanceof ReadableStream) return streamSizes.get(source)?.();
   if (source instanceof Uint8Array) return source.length;
   if (source instanceof ArrayBuffer) return source.byteLength;
   if (typeof source === "string") return source.length;
