@@ -665,6 +665,7 @@ async function* readBintable(
   for (let r0 = 0; r0 < naxis2;) {
     signal?.throwIfAborted();
     const n = Math.min(blockRows, naxis2 - r0, perBatch - inBatch);
+    if (inBatch === 0) reserveBatch(cols, builders, Math.min(perBatch, naxis2 - r0));
     const bytes = await q.readVia(n * naxis1, block);
     if (bytes.length < n * naxis1) {
       throw truncatedRows(r0 * naxis1 + bytes.length, naxis1, naxis2, q.offset);
@@ -676,6 +677,21 @@ async function* readBintable(
       yield finishBatch(schema, builders);
       inBatch = 0;
     }
+  }
+}
+
+/**
+ * Room for a batch of `n` rows in the builders of scalar and string columns,
+ * so that the first batch does not grow its arrays block by block (each
+ * regrowth copies, and touches fresh pages again).
+ */
+function reserveBatch(cols: FitsColumn[], builders: ColumnBuilder[], n: number): void {
+  for (let k = 0; k < cols.length; k++) {
+    const c = cols[k]!;
+    const b = builders[k]!;
+    if (c.varKind || !b.reserve) continue;
+    if (b instanceof Utf8Builder) b.reserve(n, n * c.repeat);
+    else b.reserve(n);
   }
 }
 

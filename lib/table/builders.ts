@@ -80,6 +80,12 @@ export interface ColumnBuilder<T extends DataType = DataType> {
   /** Appends a null (validity bit 0). */
   appendNull(): void;
   /**
+   * Makes room for `n` more values (and `bytes` of data, for variable-width
+   * types), for a decoder that knows how many are coming: no regrowth, no
+   * copy, while they are appended. Fixed-width and string builders have it.
+   */
+  reserve?(n: number, bytes?: number): void;
+  /**
    * Returns the values appended so far as Arrow `Data` (copied into tight
    * buffers) and empties the builder, which keeps its buffers for reuse.
    */
@@ -198,6 +204,8 @@ export interface NumberBuilder<T extends DataType = DataType> extends ColumnBuil
   append(value: number): void;
   /** Appends `count` copies of `value` (valid). */
   appendRepeated(value: number, count: number): void;
+  /** Makes room for `n` more values (no regrowth while they are appended). */
+  reserve(n: number): void;
 }
 
 /*
@@ -276,6 +284,10 @@ export class Int8Builder implements NumberBuilder<Int8> {
     const data = this.#data;
     for (let k = 0; k < count; k++) data[indices[k]] = 0;
     this.#validity.clearAll(indices, count, this.#length);
+  }
+  /** Makes room for `n` more values, so that appending them never regrows the array. */
+  reserve(n: number): void {
+    if (this.#length + n > this.#data.length) this.#grow(this.#length + n);
   }
   #grow(min: number): void {
     const n = new Int8Array(Math.max(min, this.#data.length * 2));
@@ -370,6 +382,10 @@ export class Int16Builder implements NumberBuilder<Int16> {
     for (let k = 0; k < count; k++) data[indices[k]] = 0;
     this.#validity.clearAll(indices, count, this.#length);
   }
+  /** Makes room for `n` more values, so that appending them never regrows the array. */
+  reserve(n: number): void {
+    if (this.#length + n > this.#data.length) this.#grow(this.#length + n);
+  }
   #grow(min: number): void {
     const n = new Int16Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -462,6 +478,10 @@ export class Int32Builder implements NumberBuilder<Int32> {
     const data = this.#data;
     for (let k = 0; k < count; k++) data[indices[k]] = 0;
     this.#validity.clearAll(indices, count, this.#length);
+  }
+  /** Makes room for `n` more values, so that appending them never regrows the array. */
+  reserve(n: number): void {
+    if (this.#length + n > this.#data.length) this.#grow(this.#length + n);
   }
   #grow(min: number): void {
     const n = new Int32Array(Math.max(min, this.#data.length * 2));
@@ -556,6 +576,10 @@ export class Uint8Builder implements NumberBuilder<Uint8> {
     for (let k = 0; k < count; k++) data[indices[k]] = 0;
     this.#validity.clearAll(indices, count, this.#length);
   }
+  /** Makes room for `n` more values, so that appending them never regrows the array. */
+  reserve(n: number): void {
+    if (this.#length + n > this.#data.length) this.#grow(this.#length + n);
+  }
   #grow(min: number): void {
     const n = new Uint8Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -648,6 +672,10 @@ export class Uint16Builder implements NumberBuilder<Uint16> {
     const data = this.#data;
     for (let k = 0; k < count; k++) data[indices[k]] = 0;
     this.#validity.clearAll(indices, count, this.#length);
+  }
+  /** Makes room for `n` more values, so that appending them never regrows the array. */
+  reserve(n: number): void {
+    if (this.#length + n > this.#data.length) this.#grow(this.#length + n);
   }
   #grow(min: number): void {
     const n = new Uint16Array(Math.max(min, this.#data.length * 2));
@@ -742,6 +770,10 @@ export class Uint32Builder implements NumberBuilder<Uint32> {
     for (let k = 0; k < count; k++) data[indices[k]] = 0;
     this.#validity.clearAll(indices, count, this.#length);
   }
+  /** Makes room for `n` more values, so that appending them never regrows the array. */
+  reserve(n: number): void {
+    if (this.#length + n > this.#data.length) this.#grow(this.#length + n);
+  }
   #grow(min: number): void {
     const n = new Uint32Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -834,6 +866,10 @@ export class Float32Builder implements NumberBuilder<Float32> {
     const data = this.#data;
     for (let k = 0; k < count; k++) data[indices[k]] = NaN;
     this.#validity.clearAll(indices, count, this.#length);
+  }
+  /** Makes room for `n` more values, so that appending them never regrows the array. */
+  reserve(n: number): void {
+    if (this.#length + n > this.#data.length) this.#grow(this.#length + n);
   }
   #grow(min: number): void {
     const n = new Float32Array(Math.max(min, this.#data.length * 2));
@@ -939,6 +975,10 @@ export class Float64Builder implements NumberBuilder<Float64> {
     for (let k = 0; k < count; k++) data[indices[k]] = NaN;
     this.#validity.clearAll(indices, count, this.#length);
   }
+  /** Makes room for `n` more values, so that appending them never regrows the array. */
+  reserve(n: number): void {
+    if (this.#length + n > this.#data.length) this.#grow(this.#length + n);
+  }
   #grow(min: number): void {
     const n = new Float64Array(Math.max(min, this.#data.length * 2));
     n.set(this.#data);
@@ -979,6 +1019,8 @@ export interface BigIntBuilder<T extends DataType = DataType> extends ColumnBuil
    * until the next append or `finish()`.
    */
   extend(n: number): Int32Array;
+  /** Makes room for `n` more values (no regrowth while they are appended). */
+  reserve(n: number): void;
   /** Turns slot `i` (already appended) into a null. */
   setNull(i: number): void;
   /** Turns the slots `indices[0..count)` (already appended) into nulls. */
@@ -1061,6 +1103,9 @@ function bigIntBuilderClass<T extends DataType>(
         words[2 * i + 1] = 0;
       }
       this.#validity.clearAll(indices, count, this.#length);
+    }
+    reserve(n: number): void {
+      if ((this.#length + n) * 2 > this.#words.length) this.#grow(this.#length + n);
     }
     #grow(min: number): void {
       const n = new Int32Array(Math.max(min * 2, this.#words.length * 2));

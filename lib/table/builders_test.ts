@@ -254,3 +254,22 @@ Deno.test("bulk API: extend(), setNull(s)() and Utf8 reserve()/commitRaw() match
   assert.equal(v.get(19), null);
   assert.equal(v.get(18), 18);
 });
+
+Deno.test("reserve(n): room for a whole batch, so bulk appends never regrow (and copy) the array", () => {
+  const f = new Float64Builder();
+  f.reserve(100_000);
+  const first = f.extend(60_000);
+  assert.equal(f.extend(40_000), first, "no regrowth within the reservation");
+  assert.notEqual(f.extend(1), first, "past it the array grows");
+  const i = new Int64Builder();
+  i.reserve(70_000);
+  const words = i.extend(70_000);
+  assert.ok(words.length >= 140_000);
+  assert.equal(i.extend(0), words);
+  // A reservation leaves what was appended alone.
+  const g = new Int32Builder();
+  g.append(7);
+  g.reserve(5000);
+  g.extend(5000);
+  assert.equal(g.finish().values[0], 7);
+});
