@@ -81,6 +81,17 @@ export async function timeCase(
       break;
     }
   }
+  return rowOf(group, input, tool, samples, note, log);
+}
+
+function rowOf(
+  group: string,
+  input: string,
+  tool: string,
+  samples: Sample[],
+  note: string | undefined,
+  log: (s: string) => void,
+): Row & { samples: Sample[] } {
   const ok = samples.filter((s) => s.ok);
   const secs = ok.map((s) => s.seconds);
   const row = {
@@ -101,6 +112,51 @@ export async function timeCase(
     } s  cpu ${row.cpu.toFixed(2)} s  rss ${row.rssMB.toFixed(0)} MB${row.ok ? "" : "  FAILED"}`,
   );
   return row;
+}
+
+/** One case of {@linkcode timeCasesInterleaved}. */
+export interface InterleavedCase {
+  tool: string;
+  cmd: string[];
+  repeats: number;
+  check?: (s: Sample) => string | undefined;
+}
+
+/**
+ * Like {@linkcode timeCase} for several cases at once, run in rounds (one run
+ * of each case per round) rather than case after case: when the thing
+ * measured drifts (a server's speed), every case sees the same drift, and
+ * their ratio stays fair. A case stops at its first failure.
+ */
+export async function timeCasesInterleaved(
+  group: string,
+  input: string,
+  cases: InterleavedCase[],
+  log: (s: string) => void,
+): Promise<(Row & { samples: Sample[] })[]> {
+  const samples: Sample[][] = cases.map(() => []);
+  const notes: (string | undefined)[] = cases.map(() => undefined);
+  const rounds = Math.max(0, ...cases.map((c) => c.repeats));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[i]!;
+      if (r >= c.repeats || notes[i] !== undefined) continue;
+      const s = await measure(c.cmd);
+      if (s.ok && c.check) {
+        const bad = c.check(s);
+        if (bad) {
+          s.ok = false;
+          s.output = bad;
+        }
+      }
+      samples[i]!.push(s);
+      if (!s.ok) {
+        notes[i] = s.output.slice(-300).replace(/\s+/g, " ");
+        log(`${group} / ${c.tool} failed: ${s.output.slice(-600)}`);
+      }
+    }
+  }
+  return cases.map((c, i) => rowOf(group, input, c.tool, samples[i]!, notes[i], log));
 }
 
 /** A speed-up check: `peer.min / ours.min >= target` (skipped when either is missing). */
