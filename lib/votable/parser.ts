@@ -7,11 +7,11 @@
  * @module
  */
 import { type RecordBatch, Schema } from "apache-arrow";
-import { buildersFor, type ColumnBuilder, finishBatch } from "../table/builders.ts";
+import { buildersFor, type ColumnBuilder, finishBatch, Utf8Builder } from "../table/builders.ts";
 import { BinaryScanner } from "./binary.ts";
 import { columnMetaOf, type XNode } from "./elements.ts";
 import { truncated, VOTableSyntaxError, VOTableUnsupportedError } from "./errors.ts";
-import { type FieldSpec, fieldSpec, uniqueNames } from "./fields.ts";
+import { type FieldSpec, fieldSpec, K_CHAR, uniqueNames } from "./fields.ts";
 import type { ByteInput } from "./input.ts";
 import { SCAN_END, SCAN_FULL, TableDataScanner, tabledataTruncated } from "./tabledata.ts";
 import { nextToken, type Token } from "./xml.ts";
@@ -241,13 +241,31 @@ export class VOTableParser {
     if (node.attrs.name !== undefined) md.set("name", node.attrs.name);
     const schema = new Schema(specs.map((s) => s.field), md);
     const wanted = this.#wants(index);
+    const builders = wanted ? buildersFor(schema) : [];
+    // A TABLE that says how many rows it has gets room for its first batch
+    // in the fixed-width builders at once: growing block by block copies
+    // the arrays and touches their pages twice. Never more than a batch,
+    // whatever nrows claims.
+    const nrows = node.attrs.nrows;
+    if (nrows !== undefined && /^[0-9]{1,15}$/.test(nrows)) {
+      const rows = Math.min(Number(nrows), this.#batchSize);
+      builders.forEach((b, i) => {
+        if (!(b instanceof Utf8Builder)) b.reserve?.(rows);
+        else if (
+          specs[i].kind === K_CHAR && specs[i].binBytes > 0 &&
+          rows * specs[i].binBytes <= 8 << 20
+        ) {
+          b.reserve(rows, rows * specs[i].binBytes); // char[n]: at most n bytes a value
+        }
+      });
+    }
     const state: TableState = {
       node,
       index,
       wanted,
       specs,
       schema,
-      builders: wanted ? buildersFor(schema) : [],
+      builders,
       format: "votable",
       rows: 0,
     };

@@ -385,3 +385,23 @@ Deno.test("parseVOTableDocument() reads the Gaia DataLink products (BINARY2 with
     "List<Float64>",
   );
 });
+
+Deno.test("readVOTable: nrows only sizes the first batch; a claim too big or too small changes nothing", async () => {
+  const doc = (nrows: string) =>
+    `<?xml version="1.0"?><VOTABLE version="1.4"><RESOURCE type="results"><TABLE nrows="${nrows}">` +
+    `<FIELD name="id" datatype="long"/><FIELD name="x" datatype="double"/>` +
+    `<FIELD name="tag" datatype="char" arraysize="8"/><DATA><TABLEDATA>` +
+    Array.from(
+      { length: 70_000 },
+      (_, i) => `<TR><TD>${i}</TD><TD>${i / 2}</TD><TD>t${i % 97}</TD></TR>`,
+    )
+      .join("") +
+    `</TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>`;
+  for (const nrows of ["70000", "3", "999999999999999", "-1", "lots"]) {
+    const { table } = await collectTable(readVOTable(doc(nrows)));
+    assert.equal(table.numRows, 70_000, nrows);
+    assert.equal(table.getChild("id")!.get(69_999), 69_999n, nrows);
+    assert.equal(table.getChild("x")!.get(65_537), 65_537 / 2, nrows);
+    assert.equal(table.getChild("tag")!.get(69_999), `t${69_999 % 97}`, nrows);
+  }
+});
