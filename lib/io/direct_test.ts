@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import { type DirectRead, directRead } from "./direct.ts";
 import { gunzipOnWorker } from "./gunzip_worker.ts";
 import { fileStream, gzipError, openByteStream, peekBytes } from "./source.ts";
-import { TruncatedInputError } from "./errors.ts";
+import { SizeLimitError, TruncatedInputError } from "./errors.ts";
 
 /** Deterministic bytes that compress about 3:1. */
 function sample(n: number, seed = 7): Uint8Array {
@@ -205,5 +205,52 @@ Deno.test("gzip worker: a truncated file fails a direct read with TruncatedInput
     await reader.cancel();
   } finally {
     await Deno.remove(path);
+  }
+});
+
+Deno.test("maxBytes and signal keep direct reads, with the same checks as the stream's pieces", async () => {
+  const bytes = sample(3_000_000, 11);
+  const path = await tempFile(bytes);
+  const gzPath = await tempFile(gzipSync(bytes, { level: 1 }));
+  try {
+    for (const p of [path, gzPath]) {
+      // Within the limit and not aborted: every byte, read directly.
+      const ok = await openByteStream(await Deno.open(p), {
+        maxBytes: bytes.length,
+        signal: new AbortController().signal,
+        gunzipWorker: true,
+      });
+      const reader = ok.getReader();
+      const head = (await reader.read()).value!;
+      const read = directRead(ok);
+      assert.ok(read, `${p}: a direct read through the guard`);
+      assert.deepEqual(concat([head, await drain(read, 1 << 20)]), bytes);
+      assert.ok((await reader.read()).done);
+
+      // Over the limit: SizeLimitError, and the file (or the worker) is let go.
+      const over = await openByteStream(await Deno.open(p), {
+        maxBytes: 1_500_000,
+        gunzipWorker: true,
+      });
+      const r2 = over.getReader();
+      await r2.read();
+      await assert.rejects(() => drain(directRead(over)!, 1 << 20), SizeLimitError);
+
+      // Aborted: the signal's reason.
+      const ctrl = new AbortController();
+      const stopped = await openByteStream(await Deno.open(p), {
+        signal: ctrl.signal,
+        gunzipWorker: true,
+      });
+      const r3 = stopped.getReader();
+      await r3.read();
+      const read3 = directRead(stopped)!;
+      await read3(new Uint8Array(1000));
+      ctrl.abort(new Error("stop reading"));
+      await assert.rejects(async () => await read3(new Uint8Array(1000)), /stop reading/);
+    }
+  } finally {
+    await Deno.remove(path);
+    await Deno.remove(gzPath);
   }
 });

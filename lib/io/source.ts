@@ -324,7 +324,7 @@ export async function openByteStream(
       stream = gunzipStream(stream, { worker });
     }
   }
-  if (maxBytes !== Infinity || signal) stream = stream.pipeThrough(guard(maxBytes, signal));
+  if (maxBytes !== Infinity || signal) stream = guarded(stream, maxBytes, signal);
   return stream;
 }
 
@@ -435,24 +435,69 @@ export function gzipError(e: unknown, offset: number): unknown {
   return new TableFormatError(`Corrupt gzip data: ${msg}`, { format: "gzip", offset, cause: e });
 }
 
-function guard(
+/**
+ * The stream with `maxBytes` and `signal` enforced on every piece. Pulled
+ * (nothing read ahead, unlike a `pipeThrough`), so that its source's direct
+ * read can be offered too, with the same checks.
+ */
+function guarded(
+  source: ReadableStream<Uint8Array>,
   maxBytes: number,
   signal: AbortSignal | undefined,
-): TransformStream<Uint8Array, Uint8Array> {
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
   let total = 0;
-  return new TransformStream({
-    transform(chunk, controller) {
-      signal?.throwIfAborted();
-      total += chunk.length;
-      if (total > maxBytes) {
-        throw new SizeLimitError(
-          `Input exceeds the limit of ${maxBytes} bytes after decompression; raise "maxBytes" if this is expected`,
-          { limit: maxBytes },
-        );
+  const count = (n: number) => {
+    total += n;
+    if (total > maxBytes) {
+      throw new SizeLimitError(
+        `Input exceeds the limit of ${maxBytes} bytes after decompression; raise "maxBytes" if this is expected`,
+        { limit: maxBytes },
+      );
+    }
+  };
+  // A failed check stops the source too (a gzip worker, an open file), as
+  // an error in a pipe would.
+  const stop = (e: unknown): never => {
+    reader.cancel(e).catch(() => {});
+    throw e;
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        signal?.throwIfAborted();
+        const r = await reader.read();
+        if (r.done) return controller.close();
+        signal?.throwIfAborted();
+        count(r.value.length);
+        controller.enqueue(r.value);
+      } catch (e) {
+        stop(e);
       }
-      controller.enqueue(chunk);
     },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+  const after = (n: number | null) => {
+    try {
+      signal?.throwIfAborted();
+      if (n !== null) count(n);
+    } catch (e) {
+      stop(e);
+    }
+    return n;
+  };
+  setDirectRead(stream, () => {
+    const read = directRead(source);
+    if (!read) return undefined;
+    return (into) => {
+      if (signal?.aborted) stop(signal.reason);
+      const r = read(into);
+      return r instanceof Promise ? r.then(after) : after(r);
+    };
   });
+  return stream;
 }
 
 /**
