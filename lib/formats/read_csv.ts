@@ -21,7 +21,7 @@ import { CsvFastRows } from "./csv_fast.ts";
 import { CsvTokenizer, MAX_SLOTS } from "./csv_tokenizer.ts";
 import { CsvSyntaxError } from "./errors.ts";
 import { type BatchContext, StreamTableReader } from "./stream_reader.ts";
-import { describeStreamError } from "../io/source.ts";
+import { describeStreamError, directRead, FILE_CHUNK_BYTES } from "../io/source.ts";
 
 /** Options of {@linkcode readCsv} and {@linkcode readTsv}. */
 export interface CsvReaderOptions extends ReaderOptions {
@@ -205,10 +205,56 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
     const reader = stream.getReader();
     let received = 0;
 
+    // Makes room for `more` bytes at buf[len..], in a buffer of our own:
+    // what is kept (from keep, or pos) moves to the front.
+    const room = (more: number): void => {
+      if (owned && len + more <= buf.length) return;
+      const from = keep >= 0 ? Math.min(keep, pos) : pos;
+      const need = len - from + more;
+      let size = owned ? buf.length : Math.max(1 << 16, need * 2);
+      if (need > size) size = Math.max(size * 2, need);
+      else if (size > SHRINK_ABOVE && need * 4 <= size) {
+        // The inference rows are done with: back to a small buffer.
+        size = Math.max(1 << 16, need * 2);
+      }
+      if (owned && size === buf.length) buf.copyWithin(0, from, len);
+      else {
+        const n = new Uint8Array(size);
+        n.set(buf.subarray(from, len));
+        buf = n;
+        owned = true;
+      }
+      len -= from;
+      pos -= from;
+      if (keep >= 0) keep -= from;
+      if (mark >= 0) mark -= from;
+      base += from;
+    };
+
     // Reads the next chunk into buf. The spans are always processed before
     // this is called, so consumed bytes can be dropped.
     const pull = async (): Promise<void> => {
       options.signal?.throwIfAborted();
+      const direct = directRead(stream);
+      if (direct) {
+        // A file: read straight into our buffer (no fresh piece per read).
+        room(FILE_CHUNK_BYTES);
+        let n: number | null;
+        try {
+          const r = direct(buf.subarray(len));
+          n = r instanceof Promise ? await r : r;
+        } catch (e) {
+          throw describeStreamError(e, format, base + len);
+        }
+        if (n === null) {
+          eof = true;
+          return;
+        }
+        len += n;
+        received += n;
+        options.onBytes?.(received);
+        return;
+      }
       let r: ReadableStreamReadResult<Uint8Array>;
       try {
         r = await reader.read();
@@ -232,28 +278,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         owned = false;
         return;
       }
-      if (!owned || len + chunk.length > buf.length) {
-        const from = keep >= 0 ? Math.min(keep, pos) : pos;
-        const need = len - from + chunk.length;
-        let size = owned ? buf.length : Math.max(1 << 16, need * 2);
-        if (need > size) size = Math.max(size * 2, need);
-        else if (size > SHRINK_ABOVE && need * 4 <= size) {
-          // The inference rows are done with: back to a small buffer.
-          size = Math.max(1 << 16, need * 2);
-        }
-        if (owned && size === buf.length) buf.copyWithin(0, from, len);
-        else {
-          const n = new Uint8Array(size);
-          n.set(buf.subarray(from, len));
-          buf = n;
-          owned = true;
-        }
-        len -= from;
-        pos -= from;
-        if (keep >= 0) keep -= from;
-        if (mark >= 0) mark -= from;
-        base += from;
-      }
+      room(chunk.length);
       buf.set(chunk, len);
       len += chunk.length;
     };

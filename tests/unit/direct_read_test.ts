@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { type Table, tableFromArrays, tableToIPC } from "apache-arrow";
-import { encodeFits, openTable } from "../../lib/formats/mod.ts";
+import { encodeFits, openTable, readTsv } from "../../lib/formats/mod.ts";
 import { collectTable } from "../../lib/table/reader.ts";
 import { encodeVOTable, readVOTable } from "../../lib/votable/mod.ts";
 
@@ -61,6 +61,35 @@ Deno.test("VOTable BINARY2, BINARY, TABLEDATA and FITS: a file read directly giv
       unread >= 0 && unread < (name === "fits" ? 2880 : 1),
       `${name}: ${unread} bytes not counted`,
     );
+  }
+});
+
+Deno.test("CSV (types inferred from rows read twice) and TSV: the same table from the file as from its bytes", async () => {
+  const table = await bigTable(8000);
+  const header = table.schema.fields.map((f) => f.name);
+  const csvRows = [header.join(",")];
+  const tsvRows: string[] = [];
+  const columns = header.map((n) => table.getChild(n)!);
+  for (let r = 0; r < table.numRows; r++) {
+    const cells = columns.map((c) => {
+      const v = c.get(r);
+      return v === null ? "" : String(v);
+    });
+    csvRows.push(cells.join(","));
+    tsvRows.push(cells.join("\t"));
+  }
+  const csv = new TextEncoder().encode(csvRows.join("\n") + "\n");
+  assert.ok(csv.length > 2 << 20, `several direct reads (${csv.length} bytes)`);
+  assert.deepEqual(ipc(await viaFile(csv)), ipc(await viaMemory(csv)), "csv");
+  const path = await Deno.makeTempFile({ suffix: ".tsv" });
+  try {
+    await Deno.writeFile(path, new TextEncoder().encode(tsvRows.join("\n") + "\n"));
+    const fromFile = (await collectTable(readTsv(await Deno.open(path)))).table;
+    const fromMemory = (await collectTable(readTsv(await Deno.readFile(path)))).table;
+    assert.equal(fromFile.numRows, 40_000);
+    assert.deepEqual(ipc(fromFile), ipc(fromMemory), "tsv");
+  } finally {
+    await Deno.remove(path);
   }
 });
 
