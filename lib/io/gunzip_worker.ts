@@ -243,59 +243,47 @@ export function gunzipOnWorker(
   let slots = 2;
   let pumping = false;
   let sourceDone = false;
+  // The next compressed piece, or null at the end: a file is read straight
+  // into a buffer the worker has handed back.
+  const nextPiece = async (): Promise<{ c: Uint8Array; own: boolean } | null> => {
+    if (pending) {
+      const c = pending;
+      pending = undefined;
+      return { c, own: false };
+    }
+    const direct = directRead(compressed);
+    if (direct) {
+      const buf = spare.pop() ?? new ArrayBuffer(FEED_PIECE);
+      const r = direct(new Uint8Array(buf));
+      const n = typeof r === "object" && r !== null ? await r : r;
+      return n === null ? null : { c: new Uint8Array(buf, 0, n), own: true };
+    }
+    const r = await source.read();
+    return r.done ? null : { c: r.value, own: false };
+  };
   const pump = async () => {
     if (pumping) return;
     pumping = true;
     try {
       while (slots > 0 && !finished && !sourceDone) {
-        let c: Uint8Array;
-        let own = false;
-        const direct = pending ? undefined : directRead(compressed);
-        if (direct) {
-          // A file is read straight into a buffer the worker has handed back.
-          const buf = spare.pop() ?? new ArrayBuffer(FEED_PIECE);
-          let n: number | null;
-          try {
-            const r = direct(new Uint8Array(buf));
-            n = typeof r === "object" && r !== null ? await r : r;
-          } catch (e) {
-            if (finished) return;
-            failure = toError(e, sent);
-            stop();
-            wakeReader();
-            return;
-          }
+        let piece: { c: Uint8Array; own: boolean } | null;
+        try {
+          piece = await nextPiece();
+        } catch (e) {
           if (finished) return;
-          if (n === null) {
-            sourceDone = true;
-            worker.postMessage({ t: "end" });
-            return;
-          }
-          c = new Uint8Array(buf, 0, n);
-          own = true;
-        } else if (pending) {
-          c = pending;
-          pending = undefined;
-        } else {
-          let r: ReadableStreamReadResult<Uint8Array>;
-          try {
-            r = await source.read();
-          } catch (e) {
-            if (finished) return;
-            failure = toError(e, sent);
-            stop();
-            wakeReader();
-            return;
-          }
-          if (finished) return;
-          if (r.done) {
-            sourceDone = true;
-            worker.postMessage({ t: "end" });
-            return;
-          }
-          c = r.value;
-          if (c.length === 0) continue;
+          failure = toError(e, sent);
+          stop();
+          wakeReader();
+          return;
         }
+        if (finished) return;
+        if (piece === null) {
+          sourceDone = true;
+          worker.postMessage({ t: "end" });
+          return;
+        }
+        let { c, own } = piece;
+        if (c.length === 0) continue;
         // A large chunk goes in pieces, so that inflating and parsing overlap.
         if (c.length > FEED_PIECE) {
           pending = c.subarray(FEED_PIECE);
