@@ -44,6 +44,7 @@ import {
 import { type ColumnMeta, type ParamElement, toFieldMetadata } from "../table/metadata.ts";
 import { DEFAULT_BATCH_SIZE, type ReaderOptions, type TableReader } from "../table/reader.ts";
 import {
+  boolKernel,
   float32Kernel,
   float64Kernel,
   int16Kernel,
@@ -1055,28 +1056,8 @@ L_NULL[0x46] = 0;
 function logicalColumn(b: BoolBuilder, bytes: Uint8Array, o: number, n: number, naxis1: number) {
   const out = b.extend(n);
   const nulls = nullSlots(n);
-  const k = logicalKernel(bytes, o, n, naxis1, out, b.length - n, nulls);
+  const k = boolKernel(bytes, o, n, naxis1, 0, 0, 0, out, b.length - n, nulls, L_TRUE, L_NULL);
   if (k !== 0) b.setNulls(nulls, k);
-}
-
-function logicalKernel(
-  bytes: Uint8Array,
-  o: number,
-  n: number,
-  naxis1: number,
-  out: Uint8Array,
-  base: number,
-  nulls: Int32Array,
-): number {
-  let k = 0;
-  for (let r = 0, p = o; r < n; r++, p += naxis1) {
-    const v = bytes[p];
-    const i = base + r;
-    out[i >> 3] |= L_TRUE[v] << (i & 7);
-    nulls[k] = i;
-    k += L_NULL[v];
-  }
-  return k;
 }
 
 /** A: the bytes up to the first NUL, trailing blanks dropped; empty is null. */

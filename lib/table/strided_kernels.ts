@@ -267,3 +267,46 @@ export function uint8Kernel(
   }
   return k;
 }
+
+/**
+ * boolean / bit (VOTable) and L (FITS): one byte a row into an Arrow
+ * bitmap, through two 256-entry tables that say which byte values are true
+ * and which are null (they differ by format: `T`/`F`/`?`, `1`/`0`, a bit's
+ * top bit); a set null flag is null too.
+ *
+ * @example
+ * ```ts
+ * import { boolKernel, nullSlots } from "./strided_kernels.ts";
+ * const isTrue = new Uint8Array(256), isNull = new Uint8Array(256).fill(1);
+ * isTrue[0x54] = 1;
+ * isNull[0x54] = isNull[0x46] = 0;
+ * const out = new Uint8Array(1);
+ * const bin = new TextEncoder().encode("TF?");
+ * const k = boolKernel(bin, 0, 3, 1, 0, 0, 0, out, 0, nullSlots(3), isTrue, isNull);
+ * if (out[0] !== 1 || k !== 1) throw new Error("decoded");
+ * ```
+ */
+export function boolKernel(
+  bin: Uint8Array,
+  p0: number,
+  n: number,
+  rowSize: number,
+  off: number,
+  maskByte: number,
+  maskBit: number,
+  out: Uint8Array,
+  base: number,
+  nulls: Int32Array,
+  isTrue: Uint8Array,
+  isNull: Uint8Array,
+): number {
+  let k = 0;
+  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
+    const c = bin[p + off];
+    const i = base + r;
+    out[i >> 3] |= isTrue[c] << (i & 7);
+    nulls[k] = i;
+    k += isNull[c] | ((bin[p + maskByte] & maskBit) !== 0 ? 1 : 0);
+  }
+  return k;
+}

@@ -44,6 +44,7 @@ import {
   K_UBYTE,
 } from "./fields.ts";
 import {
+  boolKernel,
   float32Kernel,
   float64Kernel,
   int16Kernel,
@@ -311,31 +312,6 @@ function boolDecoder(
     );
     if (k !== 0) b.setNulls(nulls, k);
   };
-}
-
-function boolKernel(
-  bin: Uint8Array,
-  p0: number,
-  n: number,
-  rowSize: number,
-  off: number,
-  maskByte: number,
-  maskBit: number,
-  out: Uint8Array,
-  base: number,
-  nulls: Int32Array,
-  isTrue: Uint8Array,
-  isNull: Uint8Array,
-): number {
-  let k = 0;
-  for (let r = 0, p = p0; r < n; r++, p += rowSize) {
-    const c = bin[p + off];
-    const i = base + r;
-    out[i >> 3] |= isTrue[c] << (i & 7);
-    nulls[k] = i;
-    k += isNull[c] | ((bin[p + maskByte] & maskBit) !== 0 ? 1 : 0);
-  }
-  return k;
 }
 
 /** Fixed-width char: the bytes up to the trailing NULs, copied as UTF-8. */
