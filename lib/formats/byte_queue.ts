@@ -107,8 +107,7 @@ export class ByteQueue {
       while (at < n) {
         let got: number | null;
         try {
-          const r = direct(dst.subarray(at));
-          got = typeof r === "object" && r !== null ? await r : r;
+          got = await direct(dst.subarray(at));
         } catch (e) {
           throw describeStreamError(e, this.#format, this.offset);
         }

@@ -241,8 +241,7 @@ export function csvEngine(source: ByteSource, options: CsvEngineOptions): TableR
         room(FILE_CHUNK_BYTES);
         let n: number | null;
         try {
-          const r = direct(buf.subarray(len));
-          n = r instanceof Promise ? await r : r;
+          n = await direct(buf.subarray(len));
         } catch (e) {
           throw describeStreamError(e, format, base + len);
         }

@@ -254,8 +254,7 @@ export function gunzipOnWorker(
     const direct = directRead(compressed);
     if (direct) {
       const buf = spare.pop() ?? new ArrayBuffer(FEED_PIECE);
-      const r = direct(new Uint8Array(buf));
-      const n = typeof r === "object" && r !== null ? await r : r;
+      const n = await direct(new Uint8Array(buf));
       return n === null ? null : { c: new Uint8Array(buf, 0, n), own: true };
     }
     const r = await source.read();

@@ -172,9 +172,20 @@ function readFile(file: Deno.FsFile, chunkBytes: number, own: boolean): Readable
       close();
     },
   }, { highWaterMark: 0 });
-  // Direct reads only from a regular file: a pipe or a device would block
-  // the event loop.
-  let regular: boolean | undefined;
+  // One stat, when first asked: the file's size (for the gzip worker's
+  // choice) and whether it is a regular file (direct reads only then: a pipe
+  // or a device would block the event loop).
+  let info: Deno.FileInfo | null | undefined;
+  const stat = () => {
+    if (info === undefined) {
+      try {
+        info = file.statSync();
+      } catch {
+        info = null;
+      }
+    }
+    return info;
+  };
   const direct: DirectRead = (into) => {
     if (closed) return null;
     let n: number | null;
@@ -188,23 +199,10 @@ function readFile(file: Deno.FsFile, chunkBytes: number, own: boolean): Readable
     return n;
   };
   streamSizes.set(stream, () => {
-    try {
-      const info = file.statSync();
-      return info.isFile ? info.size : undefined;
-    } catch {
-      return undefined;
-    }
+    const i = stat();
+    return i?.isFile ? i.size : undefined;
   });
-  setDirectRead(stream, () => {
-    if (regular === undefined) {
-      try {
-        regular = closed || file.statSync().isFile;
-      } catch {
-        regular = false;
-      }
-    }
-    return regular ? direct : undefined;
-  });
+  setDirectRead(stream, () => closed || stat()?.isFile ? direct : undefined);
   return stream;
 }
 
@@ -491,10 +489,9 @@ function guarded(
   setDirectRead(stream, () => {
     const read = directRead(source);
     if (!read) return undefined;
-    return (into) => {
+    return async (into) => {
       if (signal?.aborted) stop(signal.reason);
-      const r = read(into);
-      return r instanceof Promise ? r.then(after) : after(r);
+      return after(await read(into));
     };
   });
   return stream;

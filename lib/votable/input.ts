@@ -107,8 +107,7 @@ export class ByteInput {
     while (got < minNew) {
       let n: number | null;
       try {
-        const r = read(d.subarray(keep + got));
-        n = typeof r === "object" && r !== null ? await r : r;
+        n = await read(d.subarray(keep + got));
       } catch (e) {
         throw describeStreamError(e, "votable", this.#total + got);
       }
