@@ -38,6 +38,7 @@ import {
   Int32Builder,
   type ListBuilder,
   type NumberBuilder,
+  reserveRows,
   Uint8Builder,
   Utf8Builder,
 } from "../table/builders.ts";
@@ -666,7 +667,11 @@ async function* readBintable(
   for (let r0 = 0; r0 < naxis2;) {
     signal?.throwIfAborted();
     const n = Math.min(blockRows, naxis2 - r0, perBatch - inBatch);
-    if (inBatch === 0) reserveBatch(cols, builders, Math.min(perBatch, naxis2 - r0));
+    if (inBatch === 0) {
+      // Room for the batch in the scalar and string builders (A: repeat bytes a value).
+      const rows = Math.min(perBatch, naxis2 - r0);
+      reserveRows(builders, rows, (i) => cols[i]!.varKind ? undefined : rows * cols[i]!.repeat);
+    }
     const bytes = await q.readVia(n * naxis1, block);
     if (bytes.length < n * naxis1) {
       throw truncatedRows(r0 * naxis1 + bytes.length, naxis1, naxis2, q.offset);
@@ -678,21 +683,6 @@ async function* readBintable(
       yield finishBatch(schema, builders);
       inBatch = 0;
     }
-  }
-}
-
-/**
- * Room for a batch of `n` rows in the builders of scalar and string columns,
- * so that the first batch does not grow its arrays block by block (each
- * regrowth copies, and touches fresh pages again).
- */
-function reserveBatch(cols: FitsColumn[], builders: ColumnBuilder[], n: number): void {
-  for (let k = 0; k < cols.length; k++) {
-    const c = cols[k]!;
-    const b = builders[k]!;
-    if (c.varKind || !b.reserve) continue;
-    if (b instanceof Utf8Builder) b.reserve(n, n * c.repeat);
-    else b.reserve(n);
   }
 }
 

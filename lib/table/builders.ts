@@ -1671,6 +1671,34 @@ export function buildersFor(schema: Schema): ColumnBuilder[] {
 }
 
 /**
+ * Makes room for `n` more rows in every builder that can reserve, so that a
+ * batch whose size the reader knows fills without regrowing (each regrowth
+ * copies, and touches fresh pages again). String builders need their bytes
+ * too: `textBytes(i)` gives them for builder `i`, or undefined to leave it.
+ *
+ * @example
+ * ```ts
+ * import { Float64Builder, reserveRows, Utf8Builder } from "./builders.ts";
+ * const f = new Float64Builder(), s = new Utf8Builder();
+ * reserveRows([f, s], 100_000, () => 1_000_000);
+ * if (f.extend(100_000) !== f.extend(0)) throw new Error("regrew");
+ * ```
+ */
+export function reserveRows(
+  builders: readonly ColumnBuilder[],
+  n: number,
+  textBytes: (i: number) => number | undefined,
+): void {
+  builders.forEach((b, i) => {
+    if (!(b instanceof Utf8Builder)) b.reserve?.(n);
+    else {
+      const bytes = textBytes(i);
+      if (bytes !== undefined) b.reserve(n, bytes);
+    }
+  });
+}
+
+/**
  * Turns the builders of a schema's fields into a `RecordBatch` and empties
  * them for the next batch (their buffers are reused).
  *

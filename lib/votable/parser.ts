@@ -7,7 +7,7 @@
  * @module
  */
 import { type RecordBatch, Schema } from "apache-arrow";
-import { buildersFor, type ColumnBuilder, finishBatch, Utf8Builder } from "../table/builders.ts";
+import { buildersFor, type ColumnBuilder, finishBatch, reserveRows } from "../table/builders.ts";
 import { BinaryScanner } from "./binary.ts";
 import { columnMetaOf, type XNode } from "./elements.ts";
 import { truncated, VOTableSyntaxError, VOTableUnsupportedError } from "./errors.ts";
@@ -249,14 +249,10 @@ export class VOTableParser {
     const nrows = node.attrs.nrows;
     if (nrows !== undefined && /^[0-9]{1,15}$/.test(nrows)) {
       const rows = Math.min(Number(nrows), this.#batchSize);
-      builders.forEach((b, i) => {
-        if (!(b instanceof Utf8Builder)) b.reserve?.(rows);
-        else if (
-          specs[i].kind === K_CHAR && specs[i].binBytes > 0 &&
-          rows * specs[i].binBytes <= 8 << 20
-        ) {
-          b.reserve(rows, rows * specs[i].binBytes); // char[n]: at most n bytes a value
-        }
+      // char[n]: at most n bytes a value (reserved up to 8 MiB).
+      reserveRows(builders, rows, (i) => {
+        const bytes = rows * specs[i].binBytes;
+        return specs[i].kind === K_CHAR && bytes > 0 && bytes <= 8 << 20 ? bytes : undefined;
       });
     }
     const state: TableState = {
