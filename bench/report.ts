@@ -63,25 +63,8 @@ export async function timeCase(
   log: (s: string) => void,
   check?: (s: Sample) => string | undefined,
 ): Promise<Row & { samples: Sample[] }> {
-  const samples: Sample[] = [];
-  let note: string | undefined;
-  for (let i = 0; i < repeats; i++) {
-    const s = await measure(cmd);
-    if (s.ok && check) {
-      const bad = check(s);
-      if (bad) {
-        s.ok = false;
-        s.output = bad;
-      }
-    }
-    samples.push(s);
-    if (!s.ok) {
-      note = s.output.slice(-300).replace(/\s+/g, " ");
-      log(`${group} / ${tool} failed: ${s.output.slice(-600)}`);
-      break;
-    }
-  }
-  return rowOf(group, input, tool, samples, note, log);
+  const [row] = await timeCasesInterleaved(group, input, [{ tool, cmd, repeats, check }], log);
+  return row!;
 }
 
 function rowOf(
