@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { type DirectRead, directRead } from "./direct.ts";
 import { gunzipOnWorker } from "./gunzip_worker.ts";
-import { fileStream, gzipError, openByteStream, peekBytes } from "./source.ts";
+import { concatBytes, fileStream, gzipError, openByteStream, peekBytes } from "./source.ts";
 import { SizeLimitError, TruncatedInputError } from "./errors.ts";
 
 /** Deterministic bytes that compress about 3:1. */
@@ -27,35 +27,28 @@ async function tempFile(bytes: Uint8Array): Promise<string> {
   return path;
 }
 
-/** Reads everything with `read` into pieces of `size`, checking each count. */
-async function drain(read: DirectRead, size: number): Promise<Uint8Array> {
+/**
+ * Reads with `read` into pieces of `size`, checking each count: everything,
+ * or (with `limit`) until at least `limit` bytes have come.
+ */
+async function drain(read: DirectRead, size: number, limit = Infinity): Promise<Uint8Array> {
   const pieces: Uint8Array[] = [];
   const buf = new Uint8Array(size);
-  for (;;) {
-    const r = read(buf);
-    const n = typeof r === "object" && r !== null ? await r : r;
+  for (let total = 0; total < limit;) {
+    const n = await read(buf);
     if (n === null) break;
     assert.ok(n >= 1 && n <= size, `a direct read returned ${n} for ${size}`);
     pieces.push(buf.slice(0, n));
+    total += n;
   }
-  return concat(pieces);
-}
-
-function concat(pieces: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(pieces);
 }
 
 async function rest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<Uint8Array> {
   const pieces: Uint8Array[] = [];
   for (;;) {
     const r = await reader.read();
-    if (r.done) return concat(pieces);
+    if (r.done) return concatBytes(pieces);
     pieces.push(r.value);
   }
 }
@@ -97,7 +90,7 @@ Deno.test("direct reads and stream reads mix: each continues where the other sto
     const buf = new Uint8Array(100_000);
     const n = directRead(stream)!(buf) as number;
     const tail = await rest(reader);
-    assert.deepEqual(concat([first.value!, buf.subarray(0, n), tail]), bytes);
+    assert.deepEqual(concatBytes([first.value!, buf.subarray(0, n), tail]), bytes);
   } finally {
     await Deno.remove(path);
   }
@@ -114,7 +107,7 @@ Deno.test("a peeked stream reads directly only once its head has been taken", as
     assert.equal(got.value, head);
     const read = directRead(stream);
     assert.ok(read, "after the head, the file's direct read");
-    assert.deepEqual(concat([head, await drain(read, 65536)]), bytes);
+    assert.deepEqual(concatBytes([head, await drain(read, 65536)]), bytes);
     assert.ok((await reader.read()).done);
   } finally {
     await Deno.remove(path);
@@ -146,9 +139,9 @@ Deno.test("the gzip worker's output reads directly: same bytes at any size, from
         const head = await reader.read(); // as the readers do: the head through the stream
         const read = directRead(stream);
         assert.ok(read, "the worker's output has a direct read");
-        const out = concat([
+        const out = concatBytes([
           head.value!,
-          size === 7 ? await drainSome(read, size) : await drain(read, size),
+          size === 7 ? await drain(read, size, 300_000) : await drain(read, size),
         ]);
         if (size === 7) {
           assert.deepEqual(out, plain.subarray(0, out.length));
@@ -164,21 +157,6 @@ Deno.test("the gzip worker's output reads directly: same bytes at any size, from
   }
 });
 
-/** Small direct reads for a while (every byte of the first 300 000), then stop. */
-async function drainSome(read: DirectRead, size: number): Promise<Uint8Array> {
-  const pieces: Uint8Array[] = [];
-  const buf = new Uint8Array(size);
-  let total = 0;
-  while (total < 300_000) {
-    const r = read(buf);
-    const n = typeof r === "object" && r !== null ? await r : r;
-    if (n === null) break;
-    pieces.push(buf.slice(0, n));
-    total += n;
-  }
-  return concat(pieces);
-}
-
 Deno.test("gzip worker: direct reads, then the stream continues with the rest of a chunk", async () => {
   const plain = sample(6_000_000, 3);
   const gz = gzipSync(plain);
@@ -190,7 +168,7 @@ Deno.test("gzip worker: direct reads, then the stream continues with the rest of
   const n = (await read(buf))!;
   const b = buf.slice(0, n);
   const c = await rest(reader);
-  assert.deepEqual(concat([a, b, c]), plain);
+  assert.deepEqual(concatBytes([a, b, c]), plain);
 });
 
 Deno.test("gzip worker: a truncated file fails a direct read with TruncatedInputError", async () => {
@@ -224,7 +202,7 @@ Deno.test("maxBytes and signal keep direct reads, with the same checks as the st
       const head = (await reader.read()).value!;
       const read = directRead(ok);
       assert.ok(read, `${p}: a direct read through the guard`);
-      assert.deepEqual(concat([head, await drain(read, 1 << 20)]), bytes);
+      assert.deepEqual(concatBytes([head, await drain(read, 1 << 20)]), bytes);
       assert.ok((await reader.read()).done);
 
       // Over the limit: SizeLimitError, and the file (or the worker) is let go.
